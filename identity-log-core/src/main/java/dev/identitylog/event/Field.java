@@ -1,0 +1,72 @@
+package dev.identitylog.event;
+
+import java.util.Objects;
+
+/**
+ * One field of the identity event: its key as written in events and the Java type of its value.
+ * The fields of the standard are the constants of {@link Fields}; an event stores values by
+ * {@link #index()}, so reading and writing a field costs an array access, never a map look-up.
+ *
+ * @param <T> the value type: {@code String}, {@code Long}, {@code Boolean},
+ *     {@code java.util.List<String>}, {@code java.time.Instant}, or an enum implementing
+ *     {@link dev.identitylog.outcome.Coded}
+ */
+public final class Field<T> {
+  /** How a value is written. */
+  public enum Kind {
+    STRING,
+    LONG,
+    BOOLEAN,
+    STRINGS,
+    /** An {@code Instant}, written as RFC 3339 UTC with milliseconds. */
+    TIME,
+    /** An enum of fixed codes, written as its code. */
+    CODE
+  }
+
+  private final String key;
+  private final Kind kind;
+  private final Class<?> type;
+  private final int index;
+
+  Field(String key, Kind kind, Class<?> type, int index) {
+    this.key = key;
+    this.kind = kind;
+    this.type = type;
+    this.index = index;
+  }
+
+  /** The key written into events, e.g. {@code tls.client.hash.sha256}. */
+  public String key() {
+    return key;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The Java class of values. */
+  public Class<?> type() {
+    return type;
+  }
+
+  /** Position in canonical order, also the slot in an event's value array. */
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public String toString() {
+    return key;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Field && ((Field<?>) o).index == index;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(index);
+  }
+}

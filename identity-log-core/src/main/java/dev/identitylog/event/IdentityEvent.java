@@ -1,0 +1,248 @@
+package dev.identitylog.event;
+
+import dev.identitylog.redact.Limits;
+import dev.identitylog.redact.Sanitizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One identity event: what one hop knew about one request (or one outbound call) when it ended.
+ * Immutable. Values are already within the {@link Limits} they were built with: strings cleaned
+ * and truncated, arrays capped, empty values absent. Every emitter therefore writes the same facts.
+ *
+ * <p>Built with {@link #builder()}; read with {@link #get(Field)} or visited in canonical order
+ * with {@link #forEach(FieldVisitor)}.
+ */
+public final class IdentityEvent {
+  private final Object[] values;
+  private final Map<String, String> claims;
+
+  private IdentityEvent(Object[] values, Map<String, String> claims) {
+    this.values = values;
+    this.claims = claims;
+  }
+
+  /** A builder with the default limits. */
+  public static Builder builder() {
+    return new Builder(Limits.defaults());
+  }
+
+  /** A builder that applies these limits to every value set. */
+  public static Builder builder(Limits limits) {
+    return new Builder(limits);
+  }
+
+  /** The value of a field, or {@code null} when absent. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Field<T> field) {
+    return (T) values[field.index()];
+  }
+
+  /** Whether the field has a value. */
+  public boolean has(Field<?> field) {
+    return values[field.index()] != null;
+  }
+
+  /**
+   * Allowlisted extra token claims, keyed by the full field name ({@code identity.token.claim.X}),
+   * in the order they were added. Never null.
+   */
+  public Map<String, String> claims() {
+    return claims;
+  }
+
+  /** Visits every present field in canonical order, then the extra claims. */
+  public void forEach(FieldVisitor visitor) {
+    List<Field<?>> all = Fields.ALL;
+    for (int i = 0; i < values.length; i++) {
+      Object v = values[i];
+      if (v != null) {
+        visitor.visit(all.get(i), v);
+      }
+    }
+    if (!claims.isEmpty()) {
+      for (Map.Entry<String, String> e : claims.entrySet()) {
+        visitor.visitClaim(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** A builder holding this event's values, with the default limits. */
+  public Builder toBuilder() {
+    return toBuilder(Limits.defaults());
+  }
+
+  /** A builder holding this event's values. */
+  public Builder toBuilder(Limits limits) {
+    Builder b = new Builder(limits);
+    System.arraycopy(values, 0, b.values, 0, values.length);
+    b.claims.putAll(claims);
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IdentityEvent
+        && Arrays.equals(values, ((IdentityEvent) o).values)
+        && claims.equals(((IdentityEvent) o).claims);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(values) + claims.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("IdentityEvent{");
+    forEach(
+        new FieldVisitor() {
+          @Override
+          public void visit(Field<?> field, Object value) {
+            sb.append(field.key()).append('=').append(value).append(", ");
+          }
+
+          @Override
+          public void visitClaim(String key, String value) {
+            sb.append(key).append('=').append(value).append(", ");
+          }
+        });
+    if (sb.charAt(sb.length() - 1) == ' ') {
+      sb.setLength(sb.length() - 2);
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Receives the present fields of an event in canonical order. */
+  public interface FieldVisitor {
+    /**
+     * A present field. The value's class is the field's {@link Field#type()}: {@code String},
+     * {@code Long}, {@code Boolean}, an unmodifiable {@code List<String>}, an {@code Instant}, or
+     * a {@link dev.identitylog.outcome.Coded} enum.
+     */
+    void visit(Field<?> field, Object value);
+
+    /** An allowlisted extra claim; the key is the full field name. */
+    default void visitClaim(String key, String value) {}
+  }
+
+  /**
+   * Collects the values of one event. Not thread-safe: an event is built by one request at a
+   * time. Setting {@code null}, an empty string or an empty list removes the field.
+   */
+  public static final class Builder {
+    private final Limits limits;
+    private final Object[] values = new Object[Fields.count()];
+    private final Map<String, String> claims = new LinkedHashMap<>();
+
+    Builder(Limits limits) {
+      if (limits == null) {
+        throw new NullPointerException("limits");
+      }
+      this.limits = limits;
+    }
+
+    /** Sets a field; strings are cleaned and truncated, lists capped, as the limits say. */
+    public <T> Builder set(Field<T> field, T value) {
+      values[field.index()] = normalize(field, value);
+      return this;
+    }
+
+    /** Sets a field only when it has no value yet. */
+    public <T> Builder setIfAbsent(Field<T> field, T value) {
+      if (values[field.index()] == null) {
+        set(field, value);
+      }
+      return this;
+    }
+
+    /** Removes a field. */
+    public Builder remove(Field<?> field) {
+      values[field.index()] = null;
+      return this;
+    }
+
+    /** The value set so far, or {@code null}. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Field<T> field) {
+      return (T) values[field.index()];
+    }
+
+    /**
+     * Adds an allowlisted extra token claim as {@code identity.token.claim.NAME}. The name is
+     * reduced to {@code [A-Za-z0-9_]} so it cannot clash with a field of the standard.
+     */
+    public Builder claim(String name, String value) {
+      if (name == null || name.isEmpty()) {
+        return this;
+      }
+      StringBuilder key = new StringBuilder(Fields.CLAIM_PREFIX.length() + name.length());
+      key.append(Fields.CLAIM_PREFIX);
+      for (int i = 0; i < name.length() && i < 64; i++) {
+        char c = name.charAt(i);
+        boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        key.append(ok ? c : '_');
+      }
+      String v = Sanitizer.clean(value, limits.maxStringLength());
+      if (v == null) {
+        claims.remove(key.toString());
+      } else if (claims.size() < limits.maxArraySize() || claims.containsKey(key.toString())) {
+        claims.put(key.toString(), v);
+      }
+      return this;
+    }
+
+    public Limits limits() {
+      return limits;
+    }
+
+    public IdentityEvent build() {
+      Map<String, String> c =
+          claims.isEmpty()
+              ? Collections.emptyMap()
+              : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+      return new IdentityEvent(values.clone(), c);
+    }
+
+    private Object normalize(Field<?> field, Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (!field.type().isInstance(value)) {
+        throw new IllegalArgumentException(
+            field.key() + " takes " + field.type().getSimpleName() + ", not "
+                + value.getClass().getName());
+      }
+      switch (field.kind()) {
+        case STRING:
+          return Sanitizer.clean((String) value, limits.maxStringLength());
+        case STRINGS:
+          return cleanList((List<?>) value);
+        default:
+          return value;
+      }
+    }
+
+    private List<String> cleanList(List<?> list) {
+      if (list.isEmpty()) {
+        return null;
+      }
+      int max = Math.min(list.size(), limits.maxArraySize());
+      List<String> out = new ArrayList<>(max);
+      for (Object o : list) {
+        if (out.size() == max) {
+          break;
+        }
+        String s = o == null ? null : Sanitizer.clean(o.toString(), limits.maxStringLength());
+        if (s != null) {
+          out.add(s);
+        }
+      }
+      return out.isEmpty() ? null : Collections.unmodifiableList(out);
+    }
+  }
+}
