@@ -1,0 +1,367 @@
+package dev.identitylog;
+
+import dev.identitylog.cert.CertificateInspector;
+import dev.identitylog.cert.ChainVerifier;
+import dev.identitylog.emit.EventSink;
+import dev.identitylog.emit.EventSinks;
+import dev.identitylog.emit.OpenTelemetryEventSink;
+import dev.identitylog.emit.Slf4jEventSink;
+import dev.identitylog.event.HopLayer;
+import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.redact.Limits;
+import dev.identitylog.token.TokenInspector;
+import dev.identitylog.trust.TrustedProxies;
+import io.opentelemetry.api.OpenTelemetry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The configured core of identity-log: what this hop is, whom it trusts, how tokens are read and
+ * where events go. Build one per application (or per hop) and hand it to every adapter, so that
+ * the servlet filter, the OkHttp wrapper and the gRPC interceptors of one process log alike.
+ *
+ * <pre>{@code
+ * IdentityLog identityLog = IdentityLog.builder()
+ *     .serviceName("orders")
+ *     .hopLayer(HopLayer.BACKEND)
+ *     .trustedProxies(TrustedProxies.parse("10.0.0.0/8, spiffe://example.org/ns/edge/sa/envoy"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class IdentityLog {
+  /** The request-id header of the standard, unless configured otherwise. */
+  public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-ID";
+
+  private final String serviceName;
+  private final HopLayer hopLayer;
+  private final String requestIdHeader;
+  private final TrustedProxies trustedProxies;
+  private final boolean strictForwarding;
+  private final String sslClientCertHeader;
+  private final ChainVerifier clientCertVerifier;
+  private final TokenInspector tokenInspector;
+  private final CertificateInspector certificateInspector;
+  private final Limits limits;
+  private final EventSink sink;
+  private final OpenTelemetry openTelemetry;
+  private final Map<String, String> dependencyNames;
+  private final Set<String> forwardClientCertTo;
+  private final Clock clock;
+  private final LongAdder internalErrors = new LongAdder();
+  private final InternalWarnings warnings;
+
+  private IdentityLog(Builder b) {
+    this.serviceName = b.serviceName;
+    this.hopLayer = b.hopLayer;
+    this.requestIdHeader = b.requestIdHeader;
+    this.trustedProxies = b.trustedProxies;
+    this.strictForwarding = b.strictForwarding;
+    this.sslClientCertHeader = b.sslClientCertHeader;
+    this.clientCertVerifier =
+        b.clientCertTrustAnchors.isEmpty() ? null : ChainVerifier.create(b.clientCertTrustAnchors);
+    this.tokenInspector = b.tokenInspector != null ? b.tokenInspector : TokenInspector.defaults();
+    this.certificateInspector = CertificateInspector.create(b.certificateCacheSize);
+    this.limits = b.limits;
+    List<EventSink> sinks = new ArrayList<>(b.sinks);
+    if (sinks.isEmpty()) {
+      sinks.add(Slf4jEventSink.create());
+    }
+    if (b.openTelemetry != null) {
+      sinks.add(OpenTelemetryEventSink.create(b.openTelemetry));
+    }
+    this.sink = EventSinks.composite(sinks);
+    this.openTelemetry = b.openTelemetry;
+    this.dependencyNames = Collections.unmodifiableMap(new HashMap<>(b.dependencyNames));
+    this.forwardClientCertTo = Collections.unmodifiableSet(new LinkedHashSet<>(b.forwardClientCertTo));
+    this.clock = b.clock;
+    this.warnings = new InternalWarnings();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the record of a request this hop received. Never throws: a failure inside the library
+   * yields an exchange that still emits a (smaller) event.
+   */
+  public ServerExchange startServer(InboundRequest request) {
+    return ServerExchange.start(this, request);
+  }
+
+  /**
+   * Starts the record of a call this hop makes. The parent is the request currently bound to this
+   * thread ({@link RequestIdentity#current()}), or {@code null}.
+   */
+  public ClientExchange startClient(OutboundRequest request) {
+    return ClientExchange.start(this, request, ServerExchange.current());
+  }
+
+  /** Starts the record of a call made on behalf of {@code parent} (captured earlier). */
+  public ClientExchange startClient(OutboundRequest request, ServerExchange parent) {
+    return ClientExchange.start(this, request, parent);
+  }
+
+  public String serviceName() {
+    return serviceName;
+  }
+
+  public HopLayer hopLayer() {
+    return hopLayer;
+  }
+
+  public String requestIdHeader() {
+    return requestIdHeader;
+  }
+
+  public TrustedProxies trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Whether forwarded identity from an untrusted peer makes the request fail with 400. */
+  public boolean strictForwarding() {
+    return strictForwarding;
+  }
+
+  /** The header carrying a URL-escaped PEM from a trusted proxy, or {@code null}. */
+  public String sslClientCertHeader() {
+    return sslClientCertHeader;
+  }
+
+  /** Verifies client certificates this hop accepted without verifying, or {@code null}. */
+  public ChainVerifier clientCertVerifier() {
+    return clientCertVerifier;
+  }
+
+  public TokenInspector tokenInspector() {
+    return tokenInspector;
+  }
+
+  public CertificateInspector certificateInspector() {
+    return certificateInspector;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Where finished events go; never throws. */
+  public EventSink sink() {
+    return sink;
+  }
+
+  /** The configured OpenTelemetry, or {@code null}. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The dependency name for calls to this host: as configured, else the host itself. */
+  public String dependencyName(String host) {
+    if (host == null) {
+      return null;
+    }
+    String name = dependencyNames.get(host.toLowerCase(Locale.ROOT));
+    return name != null ? name : host;
+  }
+
+  /** Whether calls to this host carry the inbound client certificate as RFC 9440 Client-Cert. */
+  public boolean forwardsClientCertTo(String host) {
+    return host != null && forwardClientCertTo.contains(host.toLowerCase(Locale.ROOT));
+  }
+
+  /** How many times the library caught a failure of its own; each is also logged (rate limited). */
+  public long internalErrors() {
+    return internalErrors.sum();
+  }
+
+  /**
+   * Counts a failure of the library's own code and logs it at WARN at most once a minute. Called
+   * by the adapters from their catch-all blocks; never throws.
+   */
+  public void internalError(String where, Throwable t) {
+    internalErrors.increment();
+    warnings.warn(where, t, internalErrors.sum());
+  }
+
+  /** Configures an {@link IdentityLog}. */
+  public static final class Builder {
+    private String serviceName = "unknown_service";
+    private HopLayer hopLayer = HopLayer.BACKEND;
+    private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+    private TrustedProxies trustedProxies = TrustedProxies.none();
+    private boolean strictForwarding;
+    private String sslClientCertHeader;
+    private final List<X509Certificate> clientCertTrustAnchors = new ArrayList<>();
+    private TokenInspector tokenInspector;
+    private int certificateCacheSize = 4096;
+    private Limits limits = Limits.defaults();
+    private final List<EventSink> sinks = new ArrayList<>();
+    private OpenTelemetry openTelemetry;
+    private final Map<String, String> dependencyNames = new HashMap<>();
+    private final Set<String> forwardClientCertTo = new LinkedHashSet<>();
+    private Clock clock = Clock.systemUTC();
+
+    Builder() {}
+
+    /** {@code service.name}: the logging component. Default {@code unknown_service}. */
+    public Builder serviceName(String serviceName) {
+      this.serviceName = requireText(serviceName, "serviceName");
+      return this;
+    }
+
+    /** {@code identity.hop.layer}. Default {@link HopLayer#BACKEND}. */
+    public Builder hopLayer(HopLayer hopLayer) {
+      if (hopLayer == null) {
+        throw new NullPointerException("hopLayer");
+      }
+      this.hopLayer = hopLayer;
+      return this;
+    }
+
+    /** The header carrying the request id. Default {@code X-Request-ID}. */
+    public Builder requestIdHeader(String header) {
+      this.requestIdHeader = requireText(header, "requestIdHeader");
+      return this;
+    }
+
+    /** Peers whose forwarded identity headers are believed. Default: nobody. */
+    public Builder trustedProxies(TrustedProxies trustedProxies) {
+      if (trustedProxies == null) {
+        throw new NullPointerException("trustedProxies");
+      }
+      this.trustedProxies = trustedProxies;
+      return this;
+    }
+
+    /**
+     * When true, a request carrying forwarded identity headers from an untrusted peer is answered
+     * with 400 by the adapter, and its event records {@code identity_header_untrusted}. Default
+     * false: such headers are ignored and flagged.
+     */
+    public Builder strictForwarding(boolean strict) {
+      this.strictForwarding = strict;
+      return this;
+    }
+
+    /**
+     * A header in which a trusted proxy forwards the client certificate as URL-escaped PEM, such
+     * as NGINX's {@code $ssl_client_escaped_cert} ({@code identity.cert.source = ssl-header}).
+     */
+    public Builder sslClientCertHeader(String header) {
+      this.sslClientCertHeader = requireText(header, "sslClientCertHeader");
+      return this;
+    }
+
+    /**
+     * Trust anchors for client certificates that the TLS layer accepted without verifying them
+     * (TLS "want" mode with a trust-all manager, as CDNs do). When set, the library verifies each
+     * presented chain and records {@code cert_untrusted}, {@code cert_expired} or {@code
+     * cert_not_yet_valid} as an authentication failure.
+     */
+    public Builder clientCertTrustAnchors(Collection<X509Certificate> anchors) {
+      this.clientCertTrustAnchors.clear();
+      this.clientCertTrustAnchors.addAll(anchors);
+      return this;
+    }
+
+    /** How tokens are read, hashed and verified. Default {@link TokenInspector#defaults()}. */
+    public Builder tokenInspector(TokenInspector tokenInspector) {
+      this.tokenInspector = tokenInspector;
+      return this;
+    }
+
+    /** How many distinct client certificates keep their parsed facts. Default 4096. */
+    public Builder certificateCacheSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("certificateCacheSize must be positive: " + size);
+      }
+      this.certificateCacheSize = size;
+      return this;
+    }
+
+    public Builder limits(Limits limits) {
+      if (limits == null) {
+        throw new NullPointerException("limits");
+      }
+      this.limits = limits;
+      return this;
+    }
+
+    /**
+     * Adds a sink. Without any, events go to SLF4J (logger {@code identity.events}). Each sink is
+     * guarded: its failures are counted, never thrown.
+     */
+    public Builder addSink(EventSink sink) {
+      if (sink == null) {
+        throw new NullPointerException("sink");
+      }
+      sinks.add(sink);
+      return this;
+    }
+
+    /**
+     * Also emits to OpenTelemetry (span attributes and a log record), and propagates outbound
+     * through its propagators so that both agree on the ids.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = openTelemetry;
+      return this;
+    }
+
+    /** Names the dependency reached at {@code host} (default: the host itself). */
+    public Builder dependencyName(String host, String name) {
+      dependencyNames.put(requireText(host, "host").toLowerCase(Locale.ROOT), requireText(name, "name"));
+      return this;
+    }
+
+    /**
+     * Opt-in: calls to these hosts carry the inbound client certificate (when this hop terminated
+     * mTLS) as RFC 9440 {@code Client-Cert}, so the next hop sees the identity this hop saw.
+     */
+    public Builder forwardClientCertTo(String... hosts) {
+      for (String h : hosts) {
+        forwardClientCertTo.add(requireText(h, "host").toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** The clock for timestamps and validity checks. Default UTC system clock. */
+    public Builder clock(Clock clock) {
+      if (clock == null) {
+        throw new NullPointerException("clock");
+      }
+      this.clock = clock;
+      return this;
+    }
+
+    public IdentityLog build() {
+      return new IdentityLog(this);
+    }
+
+    private static String requireText(String value, String name) {
+      if (value == null || value.trim().isEmpty()) {
+        throw new IllegalArgumentException(name + " must not be empty");
+      }
+      return value.trim();
+    }
+  }
+}

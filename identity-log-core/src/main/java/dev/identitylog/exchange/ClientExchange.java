@@ -1,0 +1,319 @@
+package dev.identitylog.exchange;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.cert.CertificateFacts;
+import dev.identitylog.event.EventName;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.TraceOrigin;
+import dev.identitylog.outcome.EventOutcome;
+import dev.identitylog.outcome.Outcome;
+import dev.identitylog.outcome.Phase;
+import dev.identitylog.outcome.Reason;
+import dev.identitylog.propagation.Ids;
+import dev.identitylog.propagation.TraceContext;
+import dev.identitylog.propagation.TraceParent;
+import dev.identitylog.token.Credentials;
+import dev.identitylog.token.TokenFacts;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The record of one logical outbound call (all its attempts, retries and redirects), from its
+ * start to its one {@code identity.client} event. Created by {@link IdentityLog#startClient};
+ * the adapter injects {@link #propagationHeaders()}, counts {@link #attempt()}s, reports the
+ * server certificate, and ends it once with a {@code finish} method. When the call was made while
+ * serving a request, its outcome is also reported into that request's record, so a 503 there can
+ * name the dependency that failed.
+ */
+public final class ClientExchange {
+  /** The RFC 9440 header that carries a forwarded client certificate. */
+  public static final String CLIENT_CERT_HEADER = "Client-Cert";
+
+  private final IdentityLog log;
+  private final ServerExchange parent;
+  private final long startNanos = System.nanoTime();
+  private final IdentityEvent.Builder event; // guarded by this
+  private final AtomicInteger attempts = new AtomicInteger();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final Map<String, String> headers;
+  private final String dependencyName;
+  private String traceId;
+  private String spanId;
+  private String requestId;
+
+  private ClientExchange(IdentityLog log, ServerExchange parent, String dependencyName) {
+    this.log = log;
+    this.parent = parent;
+    this.event = IdentityEvent.builder(log.limits());
+    this.headers = new LinkedHashMap<>(8);
+    this.dependencyName = dependencyName;
+  }
+
+  static ClientExchange start(IdentityLog log, OutboundRequest request, ServerExchange parent) {
+    String host = null;
+    try {
+      host = request.serverAddress();
+    } catch (Throwable t) {
+      log.internalError("reading an outbound request", t);
+    }
+    ClientExchange x = new ClientExchange(log, parent, log.dependencyName(host));
+    try {
+      x.read(request, host);
+    } catch (Throwable t) {
+      log.internalError("reading an outbound request", t);
+    }
+    x.ensureIds();
+    return x;
+  }
+
+  private void read(OutboundRequest request, String host) {
+    readTrace();
+    synchronized (this) {
+      IdentityEvent.Builder b = event;
+      b.set(Fields.EVENT_NAME, EventName.CLIENT);
+      b.set(Fields.SCHEMA, Fields.SCHEMA_VERSION);
+      b.set(Fields.SERVICE_NAME, log.serviceName());
+      b.set(Fields.HOP_LAYER, log.hopLayer());
+      b.set(Fields.HTTP_REQUEST_METHOD, request.method());
+      b.set(Fields.URL_FULL, FactsMapping.stripQuery(request.url()));
+      b.set(Fields.SERVER_ADDRESS, host);
+      int port = request.serverPort();
+      b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
+      b.set(Fields.RPC_SYSTEM, request.rpcSystem());
+      b.set(Fields.RPC_SERVICE, request.rpcService());
+      b.set(Fields.RPC_METHOD, request.rpcMethod());
+      String authorization = request.authorization();
+      String raw = authorization == null ? null : Credentials.bearerToken(authorization);
+      TokenFacts token = raw == null ? null : log.tokenInspector().inspect(raw);
+      if (token != null) {
+        FactsMapping.token(b, token);
+      }
+    }
+    if (parent != null) {
+      String cert = parent.clientCertHeaderFor(host);
+      if (cert != null) {
+        headers.put(CLIENT_CERT_HEADER, cert);
+      }
+    }
+  }
+
+  private void readTrace() {
+    OpenTelemetry otel = log.openTelemetry();
+    SpanContext current = Span.current().getSpanContext();
+    TraceOrigin origin;
+    String parentSpan;
+    boolean sampled;
+    String traceState = null;
+    if (otel != null && current.isValid()) {
+      // Let OpenTelemetry's propagators write the headers, so both agree on the ids.
+      Map<String, String> injected = new LinkedHashMap<>();
+      otel.getPropagators()
+          .getTextMapPropagator()
+          .inject(Context.current(), injected, (carrier, k, v) -> carrier.put(k, v));
+      TraceContext written = TraceParent.parse(injected.get("traceparent"), null);
+      if (written != null) {
+        headers.putAll(injected);
+        traceId = written.traceId();
+        spanId = written.parentSpanId();
+        synchronized (this) {
+          event.set(Fields.TRACE_ORIGIN, TraceOrigin.OTEL);
+          event.set(Fields.SPAN_PARENT_ID, parent != null ? parent.spanId() : null);
+        }
+        requestId = parent != null ? parent.requestId() : null;
+        return;
+      }
+    }
+    if (parent != null) {
+      traceId = parent.traceId();
+      parentSpan = parent.spanId();
+      sampled = parent.sampled();
+      traceState = parent.traceState();
+      requestId = parent.requestId();
+      origin = null; // the origin is the inbound request's; its event says where it came from
+    } else if (current.isValid()) {
+      traceId = current.getTraceId();
+      parentSpan = current.getSpanId();
+      sampled = current.isSampled();
+      origin = TraceOrigin.OTEL;
+    } else {
+      traceId = Ids.newTraceId();
+      parentSpan = null;
+      sampled = true;
+      origin = TraceOrigin.GENERATED;
+    }
+    spanId = Ids.newSpanId();
+    headers.put("traceparent", TraceParent.format(traceId, spanId, sampled));
+    if (traceState != null) {
+      headers.put("tracestate", traceState);
+    }
+    synchronized (this) {
+      event.set(Fields.TRACE_ORIGIN, origin);
+      event.set(Fields.SPAN_PARENT_ID, parentSpan);
+    }
+  }
+
+  private void ensureIds() {
+    if (traceId == null) {
+      traceId = Ids.newTraceId();
+    }
+    if (spanId == null) {
+      spanId = Ids.newSpanId();
+      headers.put("traceparent", TraceParent.format(traceId, spanId, true));
+    }
+    if (requestId == null) {
+      requestId = Ids.newRequestId();
+    }
+    headers.put(log.requestIdHeader(), requestId);
+    synchronized (this) {
+      event.set(Fields.TRACE_ID, traceId);
+      event.set(Fields.SPAN_ID, spanId);
+      event.set(Fields.REQUEST_ID, requestId);
+      if (event.get(Fields.EVENT_NAME) == null) {
+        event.set(Fields.EVENT_NAME, EventName.CLIENT);
+        event.set(Fields.SCHEMA, Fields.SCHEMA_VERSION);
+        event.set(Fields.SERVICE_NAME, log.serviceName());
+        event.set(Fields.HOP_LAYER, log.hopLayer());
+      }
+    }
+  }
+
+  /**
+   * The headers to add to every attempt of this call, in order: {@code traceparent},
+   * {@code tracestate} when one was received, the request-id header, and {@code Client-Cert} when
+   * forwarding is configured for this host. The adapter must not overwrite a header the
+   * application set itself.
+   */
+  public Map<String, String> propagationHeaders() {
+    return Collections.unmodifiableMap(headers);
+  }
+
+  public String traceId() {
+    return traceId;
+  }
+
+  /** This call's span id: the parent-id sent in its {@code traceparent}. */
+  public String spanId() {
+    return spanId;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  /** The request this call is made for, or {@code null}. */
+  public ServerExchange parent() {
+    return parent;
+  }
+
+  /** Counts one attempt (the first, a retry, or a redirect). */
+  public void attempt() {
+    attempts.incrementAndGet();
+  }
+
+  /** The called server's certificate, from the handshake; never throws. */
+  public void serverCertificate(X509Certificate certificate) {
+    if (certificate == null) {
+      return;
+    }
+    try {
+      CertificateFacts facts = log.certificateInspector().inspect(certificate);
+      synchronized (this) {
+        FactsMapping.serverCertificate(event, facts);
+      }
+    } catch (Throwable t) {
+      log.internalError("reading a server certificate", t);
+    }
+  }
+
+  /** The negotiated TLS protocol and cipher, when known. */
+  public void tls(String protocol, String cipher) {
+    synchronized (this) {
+      event.set(Fields.TLS_PROTOCOL_VERSION, protocol);
+      event.set(Fields.TLS_CIPHER, cipher);
+    }
+  }
+
+  /**
+   * Ends an HTTP call: with the final status ({@code error} null), or with the exception that
+   * ended it. Emits the event; {@code null} when the call had already ended.
+   */
+  public IdentityEvent finishHttp(int status, Throwable error) {
+    Reason reason =
+        error != null ? DependencyFailures.fromException(error) : DependencyFailures.fromHttpStatus(status);
+    String statusText = error == null && status > 0 ? Integer.toString(status) : null;
+    return finish(status > 0 && error == null ? status : -1, null, reason, statusText);
+  }
+
+  /**
+   * Ends a gRPC call with its status name; {@code cause} is the status's cause, which tells a
+   * connection failure from an unavailable server.
+   */
+  public IdentityEvent finishGrpc(String statusName, Throwable cause) {
+    Reason reason = DependencyFailures.fromGrpcStatus(statusName);
+    if ("UNAVAILABLE".equals(statusName) && cause != null) {
+      Reason fromCause = DependencyFailures.fromException(cause);
+      if (fromCause != Reason.PROTOCOL_ERROR) {
+        reason = fromCause; // e.g. connect_failure: nothing answered at all
+      }
+    }
+    return finish(-1, statusName, reason, statusName);
+  }
+
+  /** Whether a finish method has run. */
+  public boolean isFinished() {
+    return finished.get();
+  }
+
+  private IdentityEvent finish(int status, String grpcStatus, Reason reason, String statusText) {
+    if (!finished.compareAndSet(false, true)) {
+      return null;
+    }
+    IdentityEvent built;
+    synchronized (this) {
+      IdentityEvent.Builder b = event;
+      try {
+        b.set(Fields.TIMESTAMP, Instant.now(log.clock()));
+        b.set(Fields.EVENT_DURATION, System.nanoTime() - startNanos);
+        b.set(Fields.CLIENT_ATTEMPTS, (long) Math.max(1, attempts.get()));
+        b.set(Fields.HTTP_RESPONSE_STATUS_CODE, status > 0 ? Long.valueOf(status) : null);
+        b.set(Fields.RPC_GRPC_STATUS_CODE, grpcStatus);
+        boolean failed = reason != null;
+        b.set(Fields.DEPENDENCY_OUTCOME, failed ? Outcome.FAILURE : Outcome.SUCCESS);
+        if (failed) {
+          b.set(Fields.DEPENDENCY_REASON, reason.phase() == Phase.DEPENDENCY ? reason : null);
+          b.set(Fields.DEPENDENCY_NAME, dependencyName);
+          b.set(Fields.DEPENDENCY_STATUS, statusText);
+          b.set(Fields.ERROR_TYPE, reason);
+        }
+        b.set(Fields.EVENT_OUTCOME, failed ? EventOutcome.FAILURE : EventOutcome.SUCCESS);
+      } catch (Throwable t) {
+        log.internalError("finishing an outbound call", t);
+      }
+      built = b.build();
+    }
+    if (parent != null) {
+      try {
+        parent.outboundCallEnded(reason, dependencyName, statusText);
+      } catch (Throwable t) {
+        log.internalError("reporting an outbound call", t);
+      }
+    }
+    log.sink().emit(built);
+    return built;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientExchange{trace.id=" + traceId + ", span.id=" + spanId + "}";
+  }
+}

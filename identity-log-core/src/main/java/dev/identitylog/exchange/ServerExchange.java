@@ -1,0 +1,515 @@
+package dev.identitylog.exchange;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.RequestIdentity;
+import dev.identitylog.cert.CertificateFacts;
+import dev.identitylog.event.CertSource;
+import dev.identitylog.event.EventName;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.TokenBinding;
+import dev.identitylog.event.TraceOrigin;
+import dev.identitylog.forwarded.ClientCertHeader;
+import dev.identitylog.forwarded.ForwardedFor;
+import dev.identitylog.forwarded.Xfcc;
+import dev.identitylog.forwarded.XfccElement;
+import dev.identitylog.forwarded.XfccParseResult;
+import dev.identitylog.outcome.Outcome;
+import dev.identitylog.outcome.Reason;
+import dev.identitylog.propagation.HeaderGetter;
+import dev.identitylog.propagation.Ids;
+import dev.identitylog.propagation.TraceContext;
+import dev.identitylog.propagation.TraceContextExtractor;
+import dev.identitylog.redact.Limits;
+import dev.identitylog.redact.Sanitizer;
+import dev.identitylog.token.Credentials;
+import dev.identitylog.token.TokenFacts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.MDC;
+
+/**
+ * The record of one request this hop received, from its start to its one event. Adapters start it
+ * with {@link IdentityLog#startServer}, bind it to the serving thread with {@link #makeCurrent()},
+ * and end it exactly once with one of the {@code finish} methods; a second finish is ignored.
+ *
+ * <p>Every method is safe to call from any thread and never throws into the caller.
+ */
+public final class ServerExchange implements RequestIdentity {
+  /** MDC keys set while the request is bound to a thread, so the application's logs join. */
+  public static final String MDC_TRACE_ID = "trace.id";
+
+  public static final String MDC_SPAN_ID = "span.id";
+  public static final String MDC_REQUEST_ID = "identity.request.id";
+
+  private static final ThreadLocal<ServerExchange> CURRENT = new ThreadLocal<>();
+
+  private final IdentityLog log;
+  private final long startNanos = System.nanoTime();
+  private final IdentityEvent.Builder event; // guarded by this
+  private final Decisions decisions = new Decisions();
+  private final AtomicBoolean finished = new AtomicBoolean();
+
+  private volatile String traceId;
+  private volatile String spanId;
+  private volatile String requestId;
+  private volatile String traceState;
+  private volatile boolean sampled = true;
+  private X509Certificate tlsClientCertificate;
+  private TokenFacts token;
+  private TokenBinding binding;
+  private boolean certificatePresented;
+  private boolean otherCredential;
+  private Reason certificateProblem;
+  private volatile boolean reject;
+
+  private ServerExchange(IdentityLog log) {
+    this.log = log;
+    this.event = IdentityEvent.builder(log.limits());
+  }
+
+  static ServerExchange start(IdentityLog log, InboundRequest request) {
+    ServerExchange exchange = new ServerExchange(log);
+    try {
+      exchange.read(request);
+    } catch (Throwable t) {
+      log.internalError("reading an inbound request", t);
+    }
+    exchange.ensureIds();
+    return exchange;
+  }
+
+  /** The exchange bound to this thread, or {@code null}. */
+  public static ServerExchange current() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Binds this exchange to the current thread (for {@link RequestIdentity#current()}, the
+   * outbound adapters and the SLF4J MDC) until the returned scope is closed.
+   */
+  public Scope makeCurrent() {
+    ServerExchange previous = CURRENT.get();
+    CURRENT.set(this);
+    String prevTrace = MDC.get(MDC_TRACE_ID);
+    String prevSpan = MDC.get(MDC_SPAN_ID);
+    String prevRequest = MDC.get(MDC_REQUEST_ID);
+    putMdc(MDC_TRACE_ID, traceId);
+    putMdc(MDC_SPAN_ID, spanId);
+    putMdc(MDC_REQUEST_ID, requestId);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+      putMdc(MDC_TRACE_ID, prevTrace);
+      putMdc(MDC_SPAN_ID, prevSpan);
+      putMdc(MDC_REQUEST_ID, prevRequest);
+    };
+  }
+
+  private static void putMdc(String key, String value) {
+    try {
+      if (value == null) {
+        MDC.remove(key);
+      } else {
+        MDC.put(key, value);
+      }
+    } catch (RuntimeException ignored) {
+      // An MDC adapter that refuses is no reason to fail a request.
+    }
+  }
+
+  // ---------------------------------------------------------------- reading the request
+
+  private void read(InboundRequest request) {
+    Limits limits = log.limits();
+    HeaderGetter headers = request::header;
+
+    readTrace(headers, limits);
+    String rid = request.header(log.requestIdHeader());
+    if (rid != null && rid.length() <= 256) {
+      requestId = Sanitizer.clean(rid.trim(), 128);
+    }
+
+    synchronized (this) {
+      IdentityEvent.Builder b = event;
+      b.set(Fields.EVENT_NAME, EventName.SERVER);
+      b.set(Fields.SCHEMA, Fields.SCHEMA_VERSION);
+      b.set(Fields.SERVICE_NAME, log.serviceName());
+      b.set(Fields.HOP_LAYER, log.hopLayer());
+      String edge = request.header("CF-Ray");
+      b.set(Fields.REQUEST_EDGE_ID, edge != null ? edge : request.header("X-Amz-Cf-Id"));
+      b.set(Fields.HTTP_REQUEST_METHOD, request.method());
+      b.set(Fields.URL_PATH, request.path());
+      b.set(Fields.HTTP_ROUTE, request.route());
+      b.set(Fields.RPC_SYSTEM, request.rpcSystem());
+      b.set(Fields.RPC_SERVICE, request.rpcService());
+      b.set(Fields.RPC_METHOD, request.rpcMethod());
+      b.set(Fields.SERVER_ADDRESS, request.serverAddress());
+      int port = request.serverPort();
+      b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
+      b.set(Fields.NETWORK_PEER_ADDRESS, request.peerAddress());
+      b.set(Fields.TLS_PROTOCOL_VERSION, request.tlsProtocol());
+      b.set(Fields.TLS_CIPHER, request.tlsCipher());
+      readCertificates(request, b);
+      readToken(request, b, limits);
+    }
+  }
+
+  private void readTrace(HeaderGetter headers, Limits limits) {
+    TraceContext received = TraceContextExtractor.extract(headers, limits);
+    SpanContext otel = Span.current().getSpanContext();
+    TraceOrigin origin;
+    String parent;
+    if (otel.isValid()) {
+      traceId = otel.getTraceId();
+      spanId = otel.getSpanId();
+      sampled = otel.isSampled();
+      origin = TraceOrigin.OTEL;
+      parent = traceId.equals(received.traceId()) ? received.parentSpanId() : null;
+    } else {
+      traceId = received.traceId();
+      spanId = Ids.newSpanId();
+      sampled = received.sampled();
+      origin = received.origin();
+      parent = received.parentSpanId();
+    }
+    traceState = received.traceState();
+    synchronized (this) {
+      event.set(Fields.TRACE_ORIGIN, origin);
+      event.set(Fields.SPAN_PARENT_ID, parent);
+    }
+  }
+
+  private void readCertificates(InboundRequest request, IdentityEvent.Builder b) {
+    String peer = request.peerAddress();
+    X509Certificate[] chain = request.peerCertificates();
+    CertificateFacts direct = null;
+    if (chain != null && chain.length > 0 && chain[0] != null) {
+      tlsClientCertificate = chain[0];
+      direct = log.certificateInspector().inspect(chain[0]);
+    }
+
+    ForwardedHeaders fwd = ForwardedHeaders.read(request, log.sslClientCertHeader());
+    boolean trusted = false;
+    if (fwd.any()) {
+      trusted =
+          log.trustedProxies().trusts(
+              peer, direct == null ? null : direct.spiffeId(), direct == null ? null : direct.sha256());
+      if (!trusted) {
+        b.set(Fields.FORWARDED_UNTRUSTED, Boolean.TRUE);
+        if (log.strictForwarding()) {
+          reject = true;
+          decisions.authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
+        }
+      }
+    }
+
+    boolean forwardedCert = false;
+    if (trusted) {
+      String by = direct != null && direct.spiffeId() != null ? direct.spiffeId() : peer;
+      forwardedCert = readForwardedCertificate(fwd, b, by);
+      String client =
+          ForwardedFor.clientAddress(fwd.forwarded, fwd.xForwardedFor, peer, log.trustedProxies());
+      b.set(Fields.CLIENT_ADDRESS, client);
+    }
+    if (!forwardedCert && direct != null) {
+      FactsMapping.clientCertificate(b, direct);
+      b.set(Fields.CERT_SOURCE, CertSource.TLS);
+      certificatePresented = true;
+      if (log.clientCertVerifier() != null) {
+        Reason problem =
+            log.clientCertVerifier().verify(Arrays.asList(chain), Instant.now(log.clock()));
+        if (problem != null) {
+          certificateProblem = problem;
+          decisions.authn(Outcome.FAILURE, problem);
+        }
+      }
+    }
+  }
+
+  /** Takes the client certificate a trusted proxy forwarded; true when one was found. */
+  private boolean readForwardedCertificate(
+      ForwardedHeaders fwd, IdentityEvent.Builder b, String proxy) {
+    if (fwd.xfcc != null) {
+      XfccParseResult parsed = Xfcc.parse(fwd.xfcc);
+      if (!parsed.elements().isEmpty()) {
+        // The oldest element describes the original client, as the first proxy saw it.
+        XfccElement e = parsed.elements().get(0);
+        CertificateFacts facts = e.cert() != null ? HeaderCertificates.fromPem(e.cert()) : null;
+        if (facts != null) {
+          FactsMapping.clientCertificate(b, facts);
+        } else {
+          b.set(Fields.TLS_CLIENT_HASH_SHA256, upperHex(e.hash()));
+          b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
+          java.util.List<String> sans = new java.util.ArrayList<>(e.uris());
+          sans.addAll(e.dns());
+          b.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, sans);
+          b.set(Fields.WORKLOAD_ID, dev.identitylog.cert.SpiffeId.fromAlternativeNames(e.uris()));
+        }
+        b.set(Fields.CERT_SOURCE, CertSource.XFCC);
+        b.set(Fields.CERT_FORWARDED_BY, e.by() != null ? e.by() : proxy);
+        certificatePresented = true;
+        return true;
+      }
+    }
+    if (fwd.clientCert != null) {
+      CertificateFacts facts = HeaderCertificates.fromClientCertHeader(fwd.clientCert);
+      if (facts != null) {
+        FactsMapping.clientCertificate(b, facts);
+        b.set(Fields.CERT_SOURCE, CertSource.CLIENT_CERT);
+        b.set(Fields.CERT_FORWARDED_BY, proxy);
+        certificatePresented = true;
+        return true;
+      }
+    }
+    if (fwd.sslHeader != null) {
+      CertificateFacts facts = HeaderCertificates.fromEscapedPem(fwd.sslHeader);
+      if (facts != null) {
+        FactsMapping.clientCertificate(b, facts);
+        b.set(Fields.CERT_SOURCE, CertSource.SSL_HEADER);
+        b.set(Fields.CERT_FORWARDED_BY, proxy);
+        certificatePresented = true;
+        return true;
+      }
+    }
+    if (fwd.cfPresented) {
+      b.set(Fields.TLS_CLIENT_SUBJECT, fwd.cfSubject);
+      b.set(Fields.TLS_CLIENT_ISSUER, fwd.cfIssuer);
+      b.set(Fields.TLS_CLIENT_HASH_SHA256, upperHex(fwd.cfSha256));
+      b.set(Fields.TLS_CLIENT_SERIAL_NUMBER, upperHex(fwd.cfSerial));
+      b.set(Fields.CERT_SOURCE, CertSource.CF_HEADERS);
+      b.set(Fields.CERT_FORWARDED_BY, proxy);
+      certificatePresented = true;
+      return true;
+    }
+    return false;
+  }
+
+  private static String upperHex(String hex) {
+    if (hex == null) {
+      return null;
+    }
+    String h = hex.trim().replace(":", "").toUpperCase(java.util.Locale.ROOT);
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+        return null;
+      }
+    }
+    return h.isEmpty() ? null : h;
+  }
+
+  private void readToken(InboundRequest request, IdentityEvent.Builder b, Limits limits) {
+    String authorization = request.header("Authorization");
+    if (authorization == null) {
+      return;
+    }
+    String raw = Credentials.bearerToken(authorization);
+    if (raw == null) {
+      otherCredential = true; // e.g. Basic: a credential, but not one we read
+      return;
+    }
+    token = log.tokenInspector().inspect(raw);
+    if (token == null) {
+      return;
+    }
+    FactsMapping.token(b, token);
+    if (token.type() == dev.identitylog.event.TokenType.JWT) {
+      binding = token.binding(b.get(Fields.TLS_CLIENT_HASH_SHA256));
+      b.set(Fields.TOKEN_BINDING, binding);
+    }
+    String sub = token.subject();
+    if (b.get(Fields.WORKLOAD_ID) == null && sub != null && sub.startsWith("spiffe://")
+        && dev.identitylog.cert.SpiffeId.isValid(sub)) {
+      b.set(Fields.WORKLOAD_ID, sub);
+    }
+  }
+
+  private void ensureIds() {
+    if (traceId == null) {
+      traceId = Ids.newTraceId();
+      synchronized (this) {
+        event.set(Fields.TRACE_ORIGIN, TraceOrigin.GENERATED);
+      }
+    }
+    if (spanId == null) {
+      spanId = Ids.newSpanId();
+    }
+    if (requestId == null) {
+      requestId = Ids.newRequestId();
+    }
+    synchronized (this) {
+      event.set(Fields.TRACE_ID, traceId);
+      event.set(Fields.SPAN_ID, spanId);
+      event.set(Fields.REQUEST_ID, requestId);
+      if (event.get(Fields.EVENT_NAME) == null) {
+        event.set(Fields.EVENT_NAME, EventName.SERVER);
+        event.set(Fields.SCHEMA, Fields.SCHEMA_VERSION);
+        event.set(Fields.SERVICE_NAME, log.serviceName());
+        event.set(Fields.HOP_LAYER, log.hopLayer());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- in flight
+
+  /**
+   * Whether the adapter must answer 400 without running the application: strict forwarding is on
+   * and forwarded identity arrived from an untrusted peer.
+   */
+  public boolean shouldReject() {
+    return reject;
+  }
+
+  /** Sets {@code http.route} once the framework has matched it. */
+  public void route(String route) {
+    synchronized (this) {
+      event.set(Fields.HTTP_ROUTE, route);
+    }
+  }
+
+  @Override
+  public boolean isRecording() {
+    return true;
+  }
+
+  @Override
+  public String traceId() {
+    return traceId;
+  }
+
+  @Override
+  public String spanId() {
+    return spanId;
+  }
+
+  @Override
+  public String requestId() {
+    return requestId;
+  }
+
+  /** The {@code tracestate} received, to be passed on, or {@code null}. */
+  public String traceState() {
+    return traceState;
+  }
+
+  public boolean sampled() {
+    return sampled;
+  }
+
+  /**
+   * The RFC 9440 {@code Client-Cert} value to send to {@code host}, when this hop terminated
+   * mTLS and forwarding to that host is configured; otherwise {@code null}.
+   */
+  public String clientCertHeaderFor(String host) {
+    X509Certificate cert = tlsClientCertificate;
+    if (cert == null || !log.forwardsClientCertTo(host)) {
+      return null;
+    }
+    try {
+      return ClientCertHeader.format(cert.getEncoded());
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @Override
+  public RequestIdentity authn(Outcome outcome, Reason reason) {
+    decisions.authn(outcome, reason);
+    return this;
+  }
+
+  @Override
+  public RequestIdentity authz(Outcome outcome, Reason reason, String policy) {
+    decisions.authz(outcome, reason, policy);
+    return this;
+  }
+
+  @Override
+  public RequestIdentity dependency(Outcome outcome, Reason reason, String name, String status) {
+    decisions.dependency(outcome, reason, name, status);
+    return this;
+  }
+
+  /** An outbound call made while serving this request ended (called by {@link ClientExchange}). */
+  void outboundCallEnded(Reason failure, String name, String status) {
+    decisions.outboundCall(failure, name, status);
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  /**
+   * Ends an HTTP request and emits its event; {@code null} when it had already ended.
+   *
+   * @param status the status sent (the adapter computes 500 for an exception that left the
+   *     response uncommitted)
+   * @param wwwAuthenticate the {@code WWW-Authenticate} response header, or {@code null}
+   * @param error what the application threw, or {@code null}; only its presence is used
+   */
+  public IdentityEvent finishHttp(int status, String wwwAuthenticate, Throwable error) {
+    return finish(status, null, WwwAuthenticate.error(wwwAuthenticate), false);
+  }
+
+  /** Ends a gRPC call with this status (its name, e.g. {@code UNAUTHENTICATED}). */
+  public IdentityEvent finishGrpc(String statusName, Throwable error) {
+    return finish(OutcomeInference.httpEquivalent(statusName), statusName, null, false);
+  }
+
+  /**
+   * Ends a request whose client went away before the answer was sent; {@code status} is what the
+   * application had set, or -1.
+   */
+  public IdentityEvent finishAborted(int status, String grpcStatusName) {
+    return finish(status, grpcStatusName, null, true);
+  }
+
+  /** Whether a finish method has run. */
+  public boolean isFinished() {
+    return finished.get();
+  }
+
+  private IdentityEvent finish(int status, String grpcStatus, String wwwError, boolean aborted) {
+    if (!finished.compareAndSet(false, true)) {
+      return null;
+    }
+    IdentityEvent built;
+    synchronized (this) {
+      IdentityEvent.Builder b = event;
+      try {
+        Instant now = Instant.now(log.clock());
+        b.set(Fields.TIMESTAMP, now);
+        b.set(Fields.EVENT_DURATION, System.nanoTime() - startNanos);
+        if (grpcStatus != null) {
+          b.set(Fields.RPC_GRPC_STATUS_CODE, grpcStatus);
+        } else if (status > 0) {
+          b.set(Fields.HTTP_RESPONSE_STATUS_CODE, Long.valueOf(status));
+        }
+        OutcomeInference.apply(
+            b,
+            decisions.snapshot(),
+            new OutcomeInference.Ending(status, wwwError, aborted),
+            new OutcomeInference.Credentials(
+                token, certificatePresented || otherCredential, certificateProblem),
+            binding,
+            now);
+      } catch (Throwable t) {
+        log.internalError("finishing an inbound request", t);
+      }
+      built = b.build();
+    }
+    log.sink().emit(built);
+    return built;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerExchange{trace.id=" + traceId + ", identity.request.id=" + requestId + "}";
+  }
+}
