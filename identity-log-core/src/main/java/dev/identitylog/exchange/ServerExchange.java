@@ -113,6 +113,27 @@ public final class ServerExchange implements RequestIdentity {
     };
   }
 
+  /**
+   * Wraps a task so that it runs with this exchange bound, for work the application hands to its
+   * own executors: outbound calls made there still report into this request.
+   */
+  public Runnable wrap(Runnable task) {
+    return () -> {
+      try (Scope ignored = makeCurrent()) {
+        task.run();
+      }
+    };
+  }
+
+  /** As {@link #wrap(Runnable)}, for a task with a result. */
+  public <T> java.util.concurrent.Callable<T> wrap(java.util.concurrent.Callable<T> task) {
+    return () -> {
+      try (Scope ignored = makeCurrent()) {
+        return task.call();
+      }
+    };
+  }
+
   private static void putMdc(String key, String value) {
     try {
       if (value == null) {
