@@ -1,0 +1,49 @@
+package dev.identitylog.okhttp;
+
+import dev.identitylog.exchange.ServerExchange;
+import io.opentelemetry.context.Context;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/**
+ * Remembers, in a tag on the request, which inbound request a call was created for. The call may
+ * run on another thread (OkHttp's dispatcher for {@code enqueue}), where nothing is bound; the tag
+ * travels with the request through retries and redirects.
+ */
+final class CapturingCallFactory implements Call.Factory {
+  private final OkHttpClient client;
+
+  CapturingCallFactory(OkHttpClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Call newCall(Request request) {
+    return client.newCall(capture(request));
+  }
+
+  private static Request capture(Request request) {
+    ServerExchange parent;
+    Context otel;
+    try {
+      parent = ServerExchange.current();
+      otel = Context.current();
+      if (otel == Context.root()) {
+        otel = null;
+      }
+      if (parent == null && otel == null) {
+        return request; // nothing to carry: no copy of the request
+      }
+      return request.newBuilder().tag(CallContext.class, new CallContext(parent, otel)).build();
+    } catch (Throwable t) {
+      // Never fail the application's newCall: the call then runs without a captured parent.
+      return request;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IdentityLogOkHttp.CallFactory{" + client + "}";
+  }
+}
