@@ -49,8 +49,14 @@ final class JettyFixture implements TestServer {
 
   /** An HTTPS connector on 127.0.0.1, any free port, presenting {@code credential}. */
   static ServerConnector httpsConnector(Server server, Credential credential) {
+    return httpsConnector(server, credential, false);
+  }
+
+  /** As above; with {@code wantClientAuth}, clients of the credential's PKI may present one. */
+  static ServerConnector httpsConnector(Server server, Credential credential, boolean wantClientAuth) {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setSslContext(credential.serverSslContext());
+    ssl.setWantClientAuth(wantClientAuth);
     HttpConfiguration config = new HttpConfiguration();
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
     secure.setSniHostCheck(false); // the test calls both localhost and 127.0.0.1
