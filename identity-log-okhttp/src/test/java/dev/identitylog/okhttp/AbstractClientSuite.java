@@ -3,6 +3,7 @@ package dev.identitylog.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -416,6 +417,18 @@ abstract class AbstractClientSuite {
   }
 
   @Test
+  void throttlingFailsTheCallWithoutADependencyReason() throws Exception {
+    execute(calls(log()), get("/status/429"));
+
+    IdentityEvent e = sink.single();
+    assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.FAILURE);
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.THROTTLED);
+    assertThat(e.has(Fields.DEPENDENCY_REASON)).isFalse();
+    assertThat(e.get(Fields.DEPENDENCY_STATUS)).isEqualTo("429");
+  }
+
+  @Test
   void aClientErrorOtherThan401And403IsNotADependencyFailure() throws Exception {
     execute(calls(log()), get("/status/404"));
 
@@ -470,6 +483,20 @@ abstract class AbstractClientSuite {
 
     assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
     assertFailure(sink.single(), Reason.TIMEOUT);
+  }
+
+  @Test
+  void aDroppedConnectionIsAReset() throws Exception {
+    assumeTrue(server.dropsConnectionsOnReset(), server + " cannot drop a connection per route");
+    OkHttpClient client = clientBuilder().retryOnConnectionFailure(false).build();
+    Call.Factory calls = IdentityLogOkHttp.create(log()).newCallFactory(client);
+
+    Throwable thrown = catchThrowable(() -> execute(calls, get("/reset")));
+
+    assertThat(thrown).isInstanceOf(IOException.class);
+    IdentityEvent e = sink.single();
+    assertFailure(e, Reason.RESET);
+    assertThat(e.get(Fields.CLIENT_ATTEMPTS)).isEqualTo(1L);
   }
 
   @Test

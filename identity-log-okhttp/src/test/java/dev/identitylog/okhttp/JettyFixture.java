@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -75,13 +76,14 @@ final class JettyFixture implements TestServer {
       String path = req.getRequestURI();
       received.add(new Received(path, headers(req)));
       try {
-        route(path, resp);
+        route(path, req, resp);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
 
-    private void route(String path, HttpServletResponse resp) throws IOException, InterruptedException {
+    private void route(String path, HttpServletRequest req, HttpServletResponse resp)
+        throws IOException, InterruptedException {
       if (path.equals("/ok")) {
         resp.setStatus(200);
         resp.getWriter().write("hello");
@@ -109,6 +111,13 @@ final class JettyFixture implements TestServer {
         closing.await(5, TimeUnit.SECONDS);
         resp.setStatus(200);
         resp.getWriter().write("too late");
+      } else if (path.equals("/reset")) {
+        // Drop the connection under the request: no status line ever reaches the client.
+        ServletContextRequest.getServletContextRequest(req)
+            .getConnectionMetaData()
+            .getConnection()
+            .getEndPoint()
+            .close();
       } else if (path.equals("/stream")) {
         resp.setStatus(200);
         resp.getWriter().write("late-");

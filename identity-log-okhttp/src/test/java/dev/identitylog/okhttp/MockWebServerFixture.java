@@ -136,6 +136,15 @@ final class MockWebServerFixture implements TestServer {
     return received.poll(timeout, unit);
   }
 
+  /**
+   * MockWebServer applies the socket effects (dropping a connection) of the response its
+   * dispatcher <em>peeks</em> at before the request is read, so a route cannot choose them.
+   */
+  @Override
+  public boolean dropsConnectionsOnReset() {
+    return false;
+  }
+
   @Override
   public void releaseStream() {
     stream.countDown();

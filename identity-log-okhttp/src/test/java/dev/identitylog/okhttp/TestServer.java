@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /redirect-ip}: 302 to {@code https://127.0.0.1:PORT/ok} (another host name)
  *   <li>{@code /loop}: 302 to itself, forever
  *   <li>{@code /flaky/KEY}: 408 the first time a key is seen (OkHttp retries), then 200
+ *   <li>{@code /reset}: drops the connection without answering, when {@link
+ *       #dropsConnectionsOnReset()}
  *   <li>{@code /slow}: answers only after {@link #close()} or five seconds
  *   <li>{@code /stream}: sends the headers and {@code late-} at once, and the rest of the body
  *       ({@code body}) only after {@link #releaseStream()}
@@ -41,6 +43,11 @@ interface TestServer extends AutoCloseable {
       throw new AssertionError("the server received no request");
     }
     return r;
+  }
+
+  /** Whether {@code /reset} drops the connection; a server that cannot says why. */
+  default boolean dropsConnectionsOnReset() {
+    return true;
   }
 
   /** Lets {@code /stream} send its body. */
