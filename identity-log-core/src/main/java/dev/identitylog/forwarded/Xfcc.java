@@ -61,7 +61,7 @@ public final class Xfcc {
     return new Parser(headerValue).parse();
   }
 
-  /** One pass over the value; {@code error} stops it. */
+  /** One pass over the value; the first error ends it. */
   private static final class Parser {
     private final String s;
     private final int len;
