@@ -105,7 +105,9 @@ public final class TraceContextExtractor {
       }
     }
 
-    return TraceContext.generated(samplingDecision == 1,
+    // This hop starts the trace: it is sampled unless an upstream said "do not sample", so that
+    // tracers downstream record the request whose identity events we log.
+    return TraceContext.generated(samplingDecision != 0,
         received ? TraceOrigin.INVALID : TraceOrigin.GENERATED);
   }
 

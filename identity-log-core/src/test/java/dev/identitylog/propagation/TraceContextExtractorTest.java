@@ -33,7 +33,7 @@ class TraceContextExtractorTest {
     assertThat(c.origin()).isEqualTo(TraceOrigin.GENERATED);
     assertThat(Ids.isTraceId(c.traceId())).isTrue();
     assertThat(c.parentSpanId()).isNull();
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.sampled()).as("the trace this hop starts is sampled").isTrue();
     assertThat(c.traceState()).isNull();
     assertThat(TraceContextExtractor.extract(headers()).traceId())
         .as("each generated trace is new").isNotEqualTo(c.traceId());
