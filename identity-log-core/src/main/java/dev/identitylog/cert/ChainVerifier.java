@@ -165,6 +165,10 @@ public final class ChainVerifier {
     }
   }
 
+  int cacheSize() {
+    return cache == null ? 0 : cache.size();
+  }
+
   private static Reason validity(X509Certificate cert, Instant now) {
     if (now.isBefore(cert.getNotBefore().toInstant())) {
       return Reason.CERT_NOT_YET_VALID;
