@@ -66,7 +66,8 @@ final class BoundedCache<K, V> {
       return null;
     }
     if (!node.referenced) {
-      node.referenced = true; // written only when clear, so hot entries keep their cache line shared
+      // Written only when clear, so a hot entry's cache line stays shared between cores.
+      node.referenced = true;
     }
     return node.value;
   }

@@ -19,10 +19,10 @@ import java.util.List;
  */
 public final class Certificates {
   /** The largest input accepted, in bytes (for PEM text: characters). */
-  public static final int MAX_BYTES = 64 * 1024;
+  static final int MAX_BYTES = 64 * 1024;
 
   /** The most certificates one input may hold. */
-  public static final int MAX_CERTIFICATES = 16;
+  static final int MAX_CERTIFICATES = 16;
 
   private static final String BEGIN = "-----BEGIN ";
   private static final String END = "-----END ";
@@ -184,7 +184,8 @@ public final class Certificates {
     } else {
       int octets = first & 0x7f;
       if (octets == 0) {
-        throw new CertificateParseException(where + " uses an indefinite length, which DER forbids");
+        throw new CertificateParseException(
+            where + " uses an indefinite length, which DER forbids");
       }
       if (octets > 4 || der.length < 2 + octets) {
         throw new CertificateParseException(where + " has a malformed length");

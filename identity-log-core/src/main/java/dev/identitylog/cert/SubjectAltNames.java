@@ -18,6 +18,7 @@ import java.util.List;
 final class SubjectAltNames {
   static final String OID = "2.5.29.17";
 
+  private static final byte[] NO_BYTES = new byte[0];
   private static final int TAG_OCTET_STRING = 0x04;
   private static final int TAG_SEQUENCE = 0x30;
   private static final int TAG_EMAIL = 0x81;
@@ -75,8 +76,9 @@ final class SubjectAltNames {
     }
   }
 
+  /** A list to fill with {@link #add}, from names the JDK already decoded. */
   static SubjectAltNames empty() {
-    return new SubjectAltNames(new byte[0]);
+    return new SubjectAltNames(NO_BYTES);
   }
 
   void add(String value, boolean uri) {

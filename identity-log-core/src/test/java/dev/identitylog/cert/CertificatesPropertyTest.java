@@ -16,7 +16,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
-/** Whatever bytes arrive, parsing yields certificates or a CertificateParseException, never more. */
+/**
+ * Whatever bytes arrive, parsing yields certificates or a CertificateParseException, nothing else.
+ */
 class CertificatesPropertyTest {
   private static final byte[] DER;
   private static final String PEM;

@@ -97,7 +97,9 @@ class CertificatesTest {
     assertRefused(
         () -> Certificates.parse(bytes(LEAF.privateKeyPem())), "no CERTIFICATE block");
     assertRefused(
-        () -> Certificates.parsePem("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"),
+        () ->
+            Certificates.parsePem(
+                "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"),
         "PEM block 1 is not valid base64");
     assertRefused(
         () -> Certificates.parsePem("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"),

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ChainVerifierTest {
   private static final TestPki ROOT = TestPki.create("Test Root");
   private static final TestPki INTERMEDIATE = ROOT.intermediate("Test Intermediate");
-  private static final ChainVerifier VERIFIER = ChainVerifier.create(List.of(ROOT.rootCertificate()));
+  private static final ChainVerifier VERIFIER =
+      ChainVerifier.create(List.of(ROOT.rootCertificate()));
 
   @Test
   void trustsAChainThroughAnIntermediate() {

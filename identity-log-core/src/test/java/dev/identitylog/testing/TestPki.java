@@ -33,6 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -457,6 +458,17 @@ public final class TestPki {
 
   private void leafExtensions(X509v3CertificateBuilder b, Leaf spec, PublicKey key)
       throws Exception {
+    standardLeafExtensions(b, spec, key);
+    for (RawExtension raw : spec.rawExtensions) {
+      if (b.hasExtension(raw.oid)) {
+        b.removeExtension(raw.oid);
+      }
+      b.addExtension(new Extension(raw.oid, raw.critical, raw.value));
+    }
+  }
+
+  private void standardLeafExtensions(X509v3CertificateBuilder b, Leaf spec, PublicKey key)
+      throws Exception {
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     int usage = KeyUsage.digitalSignature;
@@ -537,6 +549,7 @@ public final class TestPki {
     private Instant notBefore;
     private Instant notAfter;
     private BigInteger serial;
+    private List<RawExtension> rawExtensions = List.of();
 
     private Leaf(String subject) {
       if (subject == null) {
@@ -558,6 +571,7 @@ public final class TestPki {
       l.notBefore = notBefore;
       l.notAfter = notAfter;
       l.serial = serial;
+      l.rawExtensions = rawExtensions;
       return l;
     }
 
@@ -694,11 +708,25 @@ public final class TestPki {
     public Leaf serial(BigInteger serial) {
       Leaf l = copy();
       l.serial = serial;
+      l.rawExtensions = rawExtensions;
       return l;
     }
 
     public Leaf serial(long serial) {
       return serial(BigInteger.valueOf(serial));
+    }
+
+    /**
+     * Adds an extension with exactly these value bytes (the DER inside extnValue, which need not be
+     * well-formed), replacing one the spec would add for the same OID: for tests of broken or
+     * unusual certificates.
+     */
+    public Leaf rawExtension(String oid, boolean critical, byte[] value) {
+      Leaf l = copy();
+      List<RawExtension> list = new ArrayList<>(rawExtensions);
+      list.add(new RawExtension(new ASN1ObjectIdentifier(oid), critical, value.clone()));
+      l.rawExtensions = Collections.unmodifiableList(list);
+      return l;
     }
 
     public KeyType keyType() {
@@ -725,6 +753,18 @@ public final class TestPki {
     @Override
     public String toString() {
       return "Leaf{" + subject + ", " + keyType + "}";
+    }
+  }
+
+  private static final class RawExtension {
+    final ASN1ObjectIdentifier oid;
+    final boolean critical;
+    final byte[] value;
+
+    RawExtension(ASN1ObjectIdentifier oid, boolean critical, byte[] value) {
+      this.oid = oid;
+      this.critical = critical;
+      this.value = value;
     }
   }
 
