@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Reads claim values out of a parsed JSON payload leniently: a value of an unexpected JSON type is
- * treated as absent rather than failing the whole token, because the inspector reports what a
- * token says and leaves judging it to the application's own validation.
+ * treated as absent rather than failing the whole token, because the inspector reports what a token
+ * says and leaves judging it to the application's own validation.
  */
 final class ClaimValues {
   /** RFC 8693 {@code act} nesting is followed this deep; deeper actors are left out. */

@@ -4,23 +4,36 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads credentials out of an {@code Authorization} header value (RFC 9110 section 11). The
- * value itself is a secret: these helpers hand back parts of it for inspection and must never be
- * logged themselves.
+ * Reads credentials out of an {@code Authorization} header value (RFC 9110 section 11). The value
+ * itself is a secret: these helpers hand back parts of it for inspection and must never be logged
+ * themselves.
  */
 public final class Credentials {
   /** Longest scheme name returned by {@link #scheme(String)}; registered ones are far shorter. */
   static final int MAX_SCHEME_LENGTH = 32;
 
   /**
-   * Schemes of the IANA HTTP Authentication Scheme Registry, plus NTLM, lowercase. A header that
-   * is one bare word is reported as a scheme only when the word is one of these: otherwise the
-   * word is more likely a credential sent without a scheme, which must not be echoed.
+   * Schemes of the IANA HTTP Authentication Scheme Registry, plus NTLM, lowercase. A header that is
+   * one bare word is reported as a scheme only when the word is one of these: otherwise the word is
+   * more likely a credential sent without a scheme, which must not be echoed.
    */
   private static final Set<String> KNOWN_SCHEMES =
       Set.of(
-          "basic", "bearer", "concealed", "digest", "dpop", "gnap", "hoba", "mutual", "negotiate",
-          "ntlm", "oauth", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid");
+          "basic",
+          "bearer",
+          "concealed",
+          "digest",
+          "dpop",
+          "gnap",
+          "hoba",
+          "mutual",
+          "negotiate",
+          "ntlm",
+          "oauth",
+          "privatetoken",
+          "scram-sha-1",
+          "scram-sha-256",
+          "vapid");
 
   private Credentials() {}
 
@@ -32,8 +45,8 @@ public final class Credentials {
    * {@link TokenInspector} reports a bad one as malformed, which says more than pretending no
    * credential was sent.
    *
-   * @return the token, or {@code null} when the header is absent, uses another scheme, or does
-   *     not hold exactly one word after the scheme
+   * @return the token, or {@code null} when the header is absent, uses another scheme, or does not
+   *     hold exactly one word after the scheme
    */
   public static String bearerToken(String authorizationHeader) {
     String h = authorizationHeader;
@@ -43,7 +56,8 @@ public final class Credentials {
     int len = h.length();
     int schemeStart = skipSpace(h, 0);
     int schemeEnd = wordEnd(h, schemeStart);
-    if (!isScheme(h, schemeStart, schemeEnd, "Bearer") && !isScheme(h, schemeStart, schemeEnd, "DPoP")) {
+    if (!isScheme(h, schemeStart, schemeEnd, "Bearer")
+        && !isScheme(h, schemeStart, schemeEnd, "DPoP")) {
       return null;
     }
     int start = skipSpace(h, schemeEnd);
@@ -58,11 +72,11 @@ public final class Credentials {
   }
 
   /**
-   * The authentication scheme of an {@code Authorization} header, as written (e.g. {@code
-   * Basic}, {@code bearer}), or {@code null} when there is none. A scheme is the first word when
-   * it is an RFC 9110 token of at most 32 characters followed by a credential; a header that is a
-   * single word counts as a scheme only when it is a registered scheme name, because a bare word
-   * is more often a credential sent without one.
+   * The authentication scheme of an {@code Authorization} header, as written (e.g. {@code Basic},
+   * {@code bearer}), or {@code null} when there is none. A scheme is the first word when it is an
+   * RFC 9110 token of at most 32 characters followed by a credential; a header that is a single
+   * word counts as a scheme only when it is a registered scheme name, because a bare word is more
+   * often a credential sent without one.
    */
   public static String scheme(String header) {
     if (header == null) {

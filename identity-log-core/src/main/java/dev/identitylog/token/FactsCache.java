@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Eviction is second chance (CLOCK) done in sweeps: when an insert finds the map full, one
  * thread walks the whole map, drops every entry not used since the previous sweep and clears the
  * mark of the others, until at most {@link #LOW_WATER} of the capacity is left. If everything was
- * in use, it drops entries in iteration order. A sweep frees at least a quarter of the capacity,
- * so its cost spreads over that many inserts. Other threads never wait for a sweep: while one is
+ * in use, it drops entries in iteration order. A sweep frees at least a quarter of the capacity, so
+ * its cost spreads over that many inserts. Other threads never wait for a sweep: while one is
  * running they skip caching rather than grow the map past its bound.
  */
 final class FactsCache {
@@ -89,6 +89,7 @@ final class FactsCache {
 
   private static final class Node {
     final TokenFacts facts;
+
     /** Used since the last sweep; a new entry counts as used so it survives one sweep. */
     volatile boolean used = true;
 

@@ -24,11 +24,11 @@ import java.util.List;
  * The configured verification keys, each turned into a nimbus verifier once (the verifiers are
  * thread-safe), so checking a signature costs the signature check and nothing else.
  *
- * <p>Candidate keys for a JWS are chosen by the header: the key type must be the one its
- * {@code alg} implies (so an RSA public key can never be used as an HMAC secret), a key's own
- * {@code alg} and {@code use}, when set, must allow it, and a header {@code kid} must equal the
- * key's (keys without a kid remain candidates). Keys nimbus cannot verify with (OKP, encryption
- * keys, HMAC keys under 256 bits) are left out.
+ * <p>Candidate keys for a JWS are chosen by the header: the key type must be the one its {@code
+ * alg} implies (so an RSA public key can never be used as an HMAC secret), a key's own {@code alg}
+ * and {@code use}, when set, must allow it, and a header {@code kid} must equal the key's (keys
+ * without a kid remain candidates). Keys nimbus cannot verify with (OKP, encryption keys, HMAC keys
+ * under 256 bits) are left out.
  */
 final class SignatureKeys {
   private final List<Candidate> candidates;

@@ -16,14 +16,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a bearer token says about the request, without the token itself: its type, a hash that
- * joins the same token across hops, and the claims and header values of section 3 of the
- * standard. Immutable and thread-safe; made by {@link TokenInspector#inspect(String)}.
+ * What a bearer token says about the request, without the token itself: its type, a hash that joins
+ * the same token across hops, and the claims and header values of section 3 of the standard.
+ * Immutable and thread-safe; made by {@link TokenInspector#inspect(String)}.
  *
  * <p>Nothing here can reproduce the token: no signature, no encoded part, no raw value. Claims
  * beyond the standard's appear only when allowlisted ({@link #claims()}). Values are as found in
- * the token; cleaning and truncation to the configured limits happen when they are put on an
- * {@link IdentityEvent}.
+ * the token; cleaning and truncation to the configured limits happen when they are put on an {@link
+ * IdentityEvent}.
  *
  * <p>Accessors documented as "or {@code null}" return {@code null} when the token does not carry
  * the value (or carries it with the wrong JSON type); list accessors return an empty list instead.
@@ -44,10 +44,13 @@ public final class TokenFacts {
   private final String alg;
   private final String kid;
   private final String cnfX5tS256;
+
   /** The token has a {@code cnf.x5t#S256} member, whatever its JSON type. */
   private final boolean certBound;
+
   /** The payload was read (a JWS or an unsecured JWT, not a JWE): binding can be judged. */
   private final boolean claimsRead;
+
   private final List<String> actorChain;
   private final Boolean verified;
   private final Map<String, String> claims;
@@ -94,8 +97,8 @@ public final class TokenFacts {
   }
 
   /**
-   * {@code identity.token.hash}: the first 16 bytes of SHA-256 over the raw token's UTF-8 bytes,
-   * or of HMAC-SHA256 when a hash key is configured, as 32 lowercase hex. Always present.
+   * {@code identity.token.hash}: the first 16 bytes of SHA-256 over the raw token's UTF-8 bytes, or
+   * of HMAC-SHA256 when a hash key is configured, as 32 lowercase hex. Always present.
    */
   public String hash() {
     return hash;
@@ -107,10 +110,10 @@ public final class TokenFacts {
   }
 
   /**
-   * The {@code sub} claim, or {@code null}. When subject pseudonymisation is configured, a
-   * subject that is not a {@code spiffe://} workload id is replaced by {@code "anon:"} followed by
-   * the first 16 bytes of HMAC-SHA256(pseudonym key, UTF-8 subject) as 32 lowercase hex: stable
-   * for one key, so one user's requests still join, but not reversible without the key.
+   * The {@code sub} claim, or {@code null}. When subject pseudonymisation is configured, a subject
+   * that is not a {@code spiffe://} workload id is replaced by {@code "anon:"} followed by the
+   * first 16 bytes of HMAC-SHA256(pseudonym key, UTF-8 subject) as 32 lowercase hex: stable for one
+   * key, so one user's requests still join, but not reversible without the key.
    */
   public String subject() {
     return subject;
@@ -170,8 +173,8 @@ public final class TokenFacts {
   }
 
   /**
-   * RFC 8693 actor chain: the {@code sub} of the {@code act} claim (the current actor) first,
-   * then of each nested {@code act}, at most 16 deep; empty when the token has no {@code act}.
+   * RFC 8693 actor chain: the {@code sub} of the {@code act} claim (the current actor) first, then
+   * of each nested {@code act}, at most 16 deep; empty when the token has no {@code act}.
    */
   public List<String> actorChain() {
     return actorChain;
@@ -186,8 +189,8 @@ public final class TokenFacts {
   }
 
   /**
-   * The allowlisted extra claims present in the token, in allowlist order: objects as JSON,
-   * arrays as their items joined by a space, other values as their JSON text. Never null.
+   * The allowlisted extra claims present in the token, in allowlist order: objects as JSON, arrays
+   * as their items joined by a space, other values as their JSON text. Never null.
    */
   public Map<String, String> claims() {
     return claims;
@@ -195,9 +198,9 @@ public final class TokenFacts {
 
   /**
    * Why the token cannot be trusted as presented, or {@code null}: {@link
-   * Reason#CREDENTIAL_MALFORMED} for a token with forbidden characters, one over the size limit,
-   * or one shaped like a JWT that does not parse; {@link Reason#TOKEN_INVALID} when verification
-   * keys are configured and the signature did not verify.
+   * Reason#CREDENTIAL_MALFORMED} for a token with forbidden characters, one over the size limit, or
+   * one shaped like a JWT that does not parse; {@link Reason#TOKEN_INVALID} when verification keys
+   * are configured and the signature did not verify.
    */
   public Reason problem() {
     return problem;
@@ -220,10 +223,10 @@ public final class TokenFacts {
    *
    * @param clientCertSha256UpperHex SHA-256 of the certificate's DER as hex ({@code
    *     tls.client.hash.sha256}), or {@code null} when no certificate was presented
-   * @return {@link TokenBinding#UNBOUND} without {@code cnf.x5t#S256}; {@link
-   *     TokenBinding#NO_CERT} when bound but no certificate was presented; {@link
-   *     TokenBinding#BOUND} when the base64url-decoded thumbprint equals the certificate hash;
-   *     otherwise (including a thumbprint that does not decode) {@link TokenBinding#MISMATCH}
+   * @return {@link TokenBinding#UNBOUND} without {@code cnf.x5t#S256}; {@link TokenBinding#NO_CERT}
+   *     when bound but no certificate was presented; {@link TokenBinding#BOUND} when the
+   *     base64url-decoded thumbprint equals the certificate hash; otherwise (including a thumbprint
+   *     that does not decode) {@link TokenBinding#MISMATCH}
    */
   public TokenBinding binding(String clientCertSha256UpperHex) {
     if (!certBound) {

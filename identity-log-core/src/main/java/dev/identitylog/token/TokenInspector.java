@@ -33,17 +33,16 @@ import java.util.Set;
  * verifies nothing, keeps no extra claims and caches up to 10 000 tokens.
  *
  * <p>Classification: a value longer than the size limit, or with a character outside the RFC 7235
- * {@code token68} alphabet, is {@link TokenType#MALFORMED}. A value with exactly two dots must be
- * a JWS or unsecured JWT (three base64url parts, a JSON header with {@code alg}, a JSON object
+ * {@code token68} alphabet, is {@link TokenType#MALFORMED}. A value with exactly two dots must be a
+ * JWS or unsecured JWT (three base64url parts, a JSON header with {@code alg}, a JSON object
  * payload) and one with four dots a JWE (header facts only); if it is not, it is malformed too.
- * Anything else is {@link TokenType#OPAQUE}, of which only the hash is known. Parsing never
- * checks the signature; when {@link Builder#verificationKeys(JWKSet) keys} are configured the
- * signature is checked as a separate step.
+ * Anything else is {@link TokenType#OPAQUE}, of which only the hash is known. Parsing never checks
+ * the signature; when {@link Builder#verificationKeys(JWKSet) keys} are configured the signature is
+ * checked as a separate step.
  *
- * <p>Results of well-formed tokens are cached per raw value, because a client sends the same
- * token on many requests and verifying a signature costs far more than a map look-up. The cached
- * facts do not depend on the time: {@link TokenFacts#expired(java.time.Instant)} is evaluated by
- * the caller.
+ * <p>Results of well-formed tokens are cached per raw value, because a client sends the same token
+ * on many requests and verifying a signature costs far more than a map look-up. The cached facts do
+ * not depend on the time: {@link TokenFacts#expired(java.time.Instant)} is evaluated by the caller.
  */
 public final class TokenInspector {
   /** Default number of tokens whose facts are kept. */
@@ -289,12 +288,19 @@ public final class TokenInspector {
 
   @Override
   public String toString() {
-    return "TokenInspector{hashKey=" + (hashKeyed ? "set" : "none")
-        + ", verificationKeys=" + (keys == null ? "none" : keys.size())
-        + ", allowedClaims=" + allowedClaims
-        + ", pseudonymizeSubject=" + (pseudonyms != null)
-        + ", cacheSize=" + (cache == null ? 0 : cache.capacity())
-        + ", maxTokenLength=" + maxTokenLength + "}";
+    return "TokenInspector{hashKey="
+        + (hashKeyed ? "set" : "none")
+        + ", verificationKeys="
+        + (keys == null ? "none" : keys.size())
+        + ", allowedClaims="
+        + allowedClaims
+        + ", pseudonymizeSubject="
+        + (pseudonyms != null)
+        + ", cacheSize="
+        + (cache == null ? 0 : cache.capacity())
+        + ", maxTokenLength="
+        + maxTokenLength
+        + "}";
   }
 
   /** Configuration of a {@link TokenInspector}. Not thread-safe; {@link #build()} copies it. */
@@ -309,9 +315,9 @@ public final class TokenInspector {
     private Builder() {}
 
     /**
-     * Computes {@code identity.token.hash} as HMAC-SHA256 under this key instead of plain
-     * SHA-256, so the hash cannot be used to confirm a guessed token. Every hop that should join
-     * on the hash must use the same key. The key is copied.
+     * Computes {@code identity.token.hash} as HMAC-SHA256 under this key instead of plain SHA-256,
+     * so the hash cannot be used to confirm a guessed token. Every hop that should join on the hash
+     * must use the same key. The key is copied.
      */
     public Builder hashKey(byte[] key) {
       this.hashKey = copyKey(key, "hashKey");
@@ -319,8 +325,8 @@ public final class TokenInspector {
     }
 
     /**
-     * Checks JWS signatures against these keys; {@link TokenFacts#verified()} is then true or
-     * false for every signed or unsecured JWT. Only public (and HMAC) key material is used.
+     * Checks JWS signatures against these keys; {@link TokenFacts#verified()} is then true or false
+     * for every signed or unsecured JWT. Only public (and HMAC) key material is used.
      */
     public Builder verificationKeys(JWKSet keys) {
       this.keys = Objects.requireNonNull(keys, "keys");

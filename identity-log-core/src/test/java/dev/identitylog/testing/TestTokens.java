@@ -1,11 +1,11 @@
 package dev.identitylog.testing;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -36,7 +36,8 @@ import java.util.Map;
  * <pre>{@code
  * String jwt = TestTokens.rs256().issuer("https://issuer.test").subject("alice")
  *     .audience("orders").scope("read write").expiresIn(Duration.ofMinutes(5)).sign();
- * TokenInspector inspector = TokenInspector.builder().verificationKeys(TestTokens.jwkSet()).build();
+ * TokenInspector inspector =
+ *     TokenInspector.builder().verificationKeys(TestTokens.jwkSet()).build();
  * }</pre>
  *
  * <p>The RS256 (2048-bit) and ES256 (P-256) keys are generated once per JVM and shared by every
@@ -46,8 +47,8 @@ import java.util.Map;
  * <p>Defaults: issuer {@value #DEFAULT_ISSUER}, subject {@value #DEFAULT_SUBJECT}, {@code iat} now
  * and {@code exp} in five minutes, header {@code typ} JWT and the key's {@code kid}. Every setter
  * overrides, and {@code null} removes the claim. The payload is written exactly as set: {@link
- * #audience(String)} writes a JSON string, {@link #audiences(String...)} always an array.
- * Instances are not thread-safe; make one per token.
+ * #audience(String)} writes a JSON string, {@link #audiences(String...)} always an array. Instances
+ * are not thread-safe; make one per token.
  */
 public final class TestTokens {
   public static final String DEFAULT_ISSUER = "https://issuer.test";
@@ -89,9 +90,7 @@ public final class TestTokens {
     return new JWKSet(List.of(OtherKeys.RSA.toPublicJWK(), OtherKeys.EC.toPublicJWK()));
   }
 
-  /**
-   * RFC 8705 {@code x5t#S256} of a certificate: base64url (no padding) of SHA-256 over its DER.
-   */
+  /** RFC 8705 {@code x5t#S256} of a certificate: base64url (no padding) of SHA-256 over its DER. */
   public static String x5tS256(X509Certificate certificate) {
     try {
       return x5tS256(certificate.getEncoded());
@@ -234,8 +233,7 @@ public final class TestTokens {
 
   private String signWith(JWK key) {
     try {
-      JWSHeader header =
-          new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build();
+      JWSHeader header = new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build();
       JWSObject jws = new JWSObject(header, new Payload(new LinkedHashMap<>(claims)));
       JWSSigner signer =
           key instanceof RSAKey ? new RSASSASigner((RSAKey) key) : new ECDSASigner((ECKey) key);

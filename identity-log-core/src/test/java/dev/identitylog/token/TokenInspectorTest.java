@@ -197,8 +197,7 @@ class TokenInspectorTest {
               new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("hmac").build(),
               new Payload(Map.of("sub", "svc")));
       jws.sign(new MACSigner(key));
-      TokenInspector inspector =
-          TokenInspector.builder().verificationKeys(new JWKSet(key)).build();
+      TokenInspector inspector = TokenInspector.builder().verificationKeys(new JWKSet(key)).build();
 
       assertThat(inspector.inspect(jws.serialize()).verified()).isTrue();
     }
@@ -323,8 +322,7 @@ class TokenInspectorTest {
     @Test
     void fractionalAndOutOfRangeTimes() {
       TokenFacts f =
-          PLAIN.inspect(
-              TestTokens.rs256().claim("exp", 1700000000.25).claim("nbf", 1e300).sign());
+          PLAIN.inspect(TestTokens.rs256().claim("exp", 1700000000.25).claim("nbf", 1e300).sign());
       assertThat(f.expiresAt()).isEqualTo(Instant.ofEpochSecond(1700000000L, 250_000_000L));
       assertThat(f.notBefore()).isNull();
     }
@@ -332,14 +330,16 @@ class TokenInspectorTest {
     @Test
     void expiryAndNotBefore() {
       Instant now = Instant.now();
-      TokenFacts expired = PLAIN.inspect(TestTokens.rs256().expiredAgo(Duration.ofMinutes(1)).sign());
+      TokenFacts expired =
+          PLAIN.inspect(TestTokens.rs256().expiredAgo(Duration.ofMinutes(1)).sign());
       assertThat(expired.expired(now)).isTrue();
       assertThat(expired.notYetValid(now)).isFalse();
 
       TokenFacts fresh = PLAIN.inspect(TestTokens.rs256().expiresIn(Duration.ofMinutes(5)).sign());
       assertThat(fresh.expired(now)).isFalse();
 
-      TokenFacts early = PLAIN.inspect(TestTokens.rs256().notBeforeIn(Duration.ofMinutes(5)).sign());
+      TokenFacts early =
+          PLAIN.inspect(TestTokens.rs256().notBeforeIn(Duration.ofMinutes(5)).sign());
       assertThat(early.notYetValid(now)).isTrue();
       assertThat(early.notYetValid(now.plus(Duration.ofMinutes(6)))).isFalse();
 
@@ -409,7 +409,8 @@ class TokenInspectorTest {
     void mismatchForAnotherCertificate() throws Exception {
       X509Certificate bound = Certificates.selfSigned("client");
       X509Certificate other = Certificates.selfSigned("other");
-      TokenFacts f = PLAIN.inspect(TestTokens.rs256().cnfX5tS256(Certificates.x5tS256(bound)).sign());
+      TokenFacts f =
+          PLAIN.inspect(TestTokens.rs256().cnfX5tS256(Certificates.x5tS256(bound)).sign());
 
       assertThat(f.binding(Certificates.sha256UpperHex(other))).isEqualTo(TokenBinding.MISMATCH);
       assertThat(f.binding("not hex")).isEqualTo(TokenBinding.MISMATCH);
@@ -435,8 +436,7 @@ class TokenInspectorTest {
       TokenFacts dpopBound =
           PLAIN.inspect(TestTokens.rs256().claim("cnf", Map.of("jkt", "abc")).sign());
       assertThat(dpopBound.binding(hex)).isEqualTo(TokenBinding.UNBOUND);
-      assertThat(PLAIN.inspect("opaque-token-value").binding(hex))
-          .isEqualTo(TokenBinding.UNBOUND);
+      assertThat(PLAIN.inspect("opaque-token-value").binding(hex)).isEqualTo(TokenBinding.UNBOUND);
     }
   }
 
@@ -484,12 +484,16 @@ class TokenInspectorTest {
       assertThat(f.subject()).isEqualTo("anon:" + hmacPrefix(key, "alice@example.com"));
       assertThat(f.claims()).doesNotContainKey("sub");
       assertThat(f.toString()).doesNotContain("alice@example.com");
-      assertThat(inspector.inspect(TestTokens.rs256().subject("alice@example.com").jti("2").sign())
-              .subject())
+      assertThat(
+              inspector
+                  .inspect(TestTokens.rs256().subject("alice@example.com").jti("2").sign())
+                  .subject())
           .as("stable for one key, so requests still join")
           .isEqualTo(f.subject());
-      assertThat(inspector.inspect(TestTokens.rs256().subject("spiffe://example.org/web").sign())
-              .subject())
+      assertThat(
+              inspector
+                  .inspect(TestTokens.rs256().subject("spiffe://example.org/web").sign())
+                  .subject())
           .as("workload ids are not personal data and stay readable")
           .isEqualTo("spiffe://example.org/web");
     }
@@ -563,6 +567,33 @@ class TokenInspectorTest {
     }
 
     @Test
+    void headerAndPayloadMustBeJsonObjects() throws Exception {
+      String object = b64("{\"alg\":\"RS256\"}");
+      String pairs = b64("[[\"alg\",\"RS256\"]]");
+      String[] malformed = {
+        pairs + "." + b64("{}") + ".c2ln",
+        object + "." + b64("[]") + ".c2ln",
+        object + "." + b64("[[\"sub\",\"x\"]]") + ".c2ln",
+        object + "." + b64("\"text\"") + ".c2ln",
+        object + "." + b64("{\"sub\":\"a\"} trailing") + ".c2ln",
+        object + "." + b64("{\"sub\":\"a\",\"sub\":\"b\"}") + ".c2ln",
+        object + "." + b64("{\"exp\":1e400}") + ".c2ln"
+      };
+      for (String raw : malformed) {
+        assertThat(PLAIN.inspect(raw).type()).as(raw).isEqualTo(TokenType.MALFORMED);
+      }
+      TokenFacts spaced = PLAIN.inspect(b64(" {\"alg\":\"RS256\"}") + "." + b64(" {}") + ".c2ln");
+      assertThat(spaced.type()).isEqualTo(TokenType.JWT);
+      assertThat(spaced.alg()).isEqualTo("RS256");
+    }
+
+    private String b64(String json) {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void oversizedTokenIsMalformedWithTheHashOfTheWholeValue() throws Exception {
       String huge = "A".repeat(100 * 1024);
       TokenFacts f = PLAIN.inspect(huge);
@@ -579,8 +610,8 @@ class TokenInspectorTest {
       assertThat(small.inspect("A".repeat(11)).type()).isEqualTo(TokenType.MALFORMED);
       String jwt = TestTokens.rs256().sign();
       assertThat(PLAIN.inspect(jwt).type()).isEqualTo(TokenType.JWT);
-      assertThat(TokenInspector.builder().maxTokenLength(jwt.length() - 1).build().inspect(jwt)
-              .type())
+      assertThat(
+              TokenInspector.builder().maxTokenLength(jwt.length() - 1).build().inspect(jwt).type())
           .isEqualTo(TokenType.MALFORMED);
     }
 
