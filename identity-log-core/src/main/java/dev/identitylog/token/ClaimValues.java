@@ -18,6 +18,12 @@ final class ClaimValues {
   /** RFC 8693 {@code act} nesting is followed this deep; deeper actors are left out. */
   static final int MAX_ACTOR_DEPTH = 16;
 
+  /**
+   * Arrays nested deeper than this inside an allowlisted claim are left out of its rendering, so
+   * the recursion stays shallow whatever the JSON parser lets through.
+   */
+  static final int MAX_RENDER_DEPTH = 32;
+
   private ClaimValues() {}
 
   /** A non-empty string value, else {@code null}. */
@@ -119,7 +125,11 @@ final class ClaimValues {
    * arrays as their rendered items joined by a space, objects as JSON; {@code null} when empty.
    */
   static String render(Object v) {
-    if (v == null) {
+    return render(v, 0);
+  }
+
+  private static String render(Object v, int depth) {
+    if (v == null || depth > MAX_RENDER_DEPTH) {
       return null;
     }
     if (v instanceof String) {
@@ -139,7 +149,7 @@ final class ClaimValues {
     if (v instanceof List) {
       StringBuilder sb = new StringBuilder();
       for (Object o : (List<?>) v) {
-        String s = render(o);
+        String s = render(o, depth + 1);
         if (s != null) {
           if (sb.length() > 0) {
             sb.append(' ');

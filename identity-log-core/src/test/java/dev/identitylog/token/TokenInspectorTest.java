@@ -9,6 +9,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -243,6 +244,23 @@ class TokenInspectorTest {
       IdentityEvent e = f.applyTo(IdentityEvent.builder(), null).build();
       assertThat(e.has(Fields.TOKEN_BINDING)).as("binding unknown without the claims").isFalse();
     }
+  }
+
+  @Test
+  void directlyEncryptedJwtWithAnEmptyKeyPartIsAJwt() throws Exception {
+    EncryptedJWT jwe =
+        new EncryptedJWT(
+            new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A128GCM).build(),
+            new JWTClaimsSet.Builder().subject("hidden").build());
+    jwe.encrypt(new DirectEncrypter(new OctetSequenceKeyGenerator(128).generate().toSecretKey()));
+    String raw = jwe.serialize();
+
+    TokenFacts f = PLAIN.inspect(raw);
+
+    assertThat(raw).contains("..");
+    assertThat(f.type()).isEqualTo(TokenType.JWT);
+    assertThat(f.alg()).isEqualTo("dir");
+    assertThat(f.subject()).isNull();
   }
 
   @Nested
@@ -591,6 +609,25 @@ class TokenInspectorTest {
       return Base64.getUrlEncoder()
           .withoutPadding()
           .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void deeplyNestedJsonNeverBreaksInspection() {
+      TokenInspector inspector = TokenInspector.builder().allowClaims("deep").build();
+      for (int depth : new int[] {20, 200, 5_000}) {
+        String payload = "{\"deep\":" + "[".repeat(depth) + "1" + "]".repeat(depth) + "}";
+        String raw = b64("{\"alg\":\"RS256\"}") + "." + b64(payload) + ".c2ln";
+
+        TokenFacts f = inspector.inspect(raw);
+
+        assertThat(f).as("depth " + depth).isNotNull();
+        if (depth == 20) {
+          assertThat(f.claims()).containsEntry("deep", "1");
+        } else if (depth == 200) {
+          assertThat(f.type()).isEqualTo(TokenType.JWT);
+          assertThat(f.claims()).as("nested past the rendering bound").doesNotContainKey("deep");
+        }
+      }
     }
 
     @Test
