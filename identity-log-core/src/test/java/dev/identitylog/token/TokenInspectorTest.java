@@ -244,23 +244,23 @@ class TokenInspectorTest {
       IdentityEvent e = f.applyTo(IdentityEvent.builder(), null).build();
       assertThat(e.has(Fields.TOKEN_BINDING)).as("binding unknown without the claims").isFalse();
     }
-  }
 
-  @Test
-  void directlyEncryptedJwtWithAnEmptyKeyPartIsAJwt() throws Exception {
-    EncryptedJWT jwe =
-        new EncryptedJWT(
-            new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A128GCM).build(),
-            new JWTClaimsSet.Builder().subject("hidden").build());
-    jwe.encrypt(new DirectEncrypter(new OctetSequenceKeyGenerator(128).generate().toSecretKey()));
-    String raw = jwe.serialize();
+    @Test
+    void directlyEncryptedJwtWithAnEmptyKeyPartIsAJwt() throws Exception {
+      EncryptedJWT jwe =
+          new EncryptedJWT(
+              new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A128GCM).build(),
+              new JWTClaimsSet.Builder().subject("hidden").build());
+      jwe.encrypt(new DirectEncrypter(new OctetSequenceKeyGenerator(128).generate().toSecretKey()));
+      String raw = jwe.serialize();
 
-    TokenFacts f = PLAIN.inspect(raw);
+      TokenFacts f = PLAIN.inspect(raw);
 
-    assertThat(raw).contains("..");
-    assertThat(f.type()).isEqualTo(TokenType.JWT);
-    assertThat(f.alg()).isEqualTo("dir");
-    assertThat(f.subject()).isNull();
+      assertThat(raw).contains("..");
+      assertThat(f.type()).isEqualTo(TokenType.JWT);
+      assertThat(f.alg()).isEqualTo("dir");
+      assertThat(f.subject()).isNull();
+    }
   }
 
   @Nested
