@@ -1,5 +1,6 @@
 package dev.identitylog.okhttp;
 
+import dev.identitylog.IdentityLog;
 import dev.identitylog.exchange.ServerExchange;
 import io.opentelemetry.context.Context;
 import okhttp3.Call;
@@ -12,9 +13,11 @@ import okhttp3.Request;
  * travels with the request through retries and redirects.
  */
 final class CapturingCallFactory implements Call.Factory {
+  private final IdentityLog log;
   private final OkHttpClient client;
 
-  CapturingCallFactory(OkHttpClient client) {
+  CapturingCallFactory(IdentityLog log, OkHttpClient client) {
+    this.log = log;
     this.client = client;
   }
 
@@ -23,7 +26,7 @@ final class CapturingCallFactory implements Call.Factory {
     return client.newCall(capture(request));
   }
 
-  private static Request capture(Request request) {
+  private Request capture(Request request) {
     ServerExchange parent;
     Context otel;
     try {
@@ -38,6 +41,7 @@ final class CapturingCallFactory implements Call.Factory {
       return request.newBuilder().tag(CallContext.class, new CallContext(parent, otel)).build();
     } catch (Throwable t) {
       // Never fail the application's newCall: the call then runs without a captured parent.
+      log.internalError("capturing the request for an OkHttp call", t);
       return request;
     }
   }

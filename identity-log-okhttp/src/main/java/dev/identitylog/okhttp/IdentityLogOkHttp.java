@@ -61,7 +61,7 @@ public final class IdentityLogOkHttp {
             .addInterceptor(new CallInterceptor(log, recordOutboundToken))
             .addNetworkInterceptor(new AttemptInterceptor(log, propagate))
             .build();
-    return new CapturingCallFactory(instrumented);
+    return new CapturingCallFactory(log, instrumented);
   }
 
   @Override

@@ -26,6 +26,11 @@ import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
 import dev.identitylog.testing.TestTokens;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
@@ -601,6 +606,40 @@ abstract class AbstractClientSuite {
 
     assertThat(failure.get(5, TimeUnit.SECONDS)).isInstanceOf(ConnectException.class);
     assertFailure(sink.awaitEvents(1, WAIT).get(0), Reason.CONNECT_FAILURE);
+  }
+
+  @Test
+  void anEnqueuedCallKeepsTheOpenTelemetrySpanItWasCreatedIn() throws Exception {
+    String otelTrace = "5b8aa5a2d2c872e8321cf37308d69df2";
+    String otelSpan = "051581bf3cb55c13";
+    Span span =
+        Span.wrap(
+            SpanContext.create(otelTrace, otelSpan, TraceFlags.getSampled(), TraceState.getDefault()));
+    Call call;
+    try (io.opentelemetry.context.Scope ignored = Context.current().with(span).makeCurrent()) {
+      call = calls(log()).newCall(get("/ok"));
+    }
+    CompletableFuture<Integer> code = new CompletableFuture<>();
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onResponse(Call c, Response response) {
+            response.close();
+            code.complete(response.code());
+          }
+
+          @Override
+          public void onFailure(Call c, IOException e) {
+            code.completeExceptionally(e);
+          }
+        });
+
+    assertThat(code.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+    IdentityEvent e = sink.awaitEvents(1, WAIT).get(0);
+    assertThat(e.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.OTEL);
+    assertThat(e.get(Fields.TRACE_ID)).isEqualTo(otelTrace);
+    assertThat(e.get(Fields.SPAN_PARENT_ID)).isEqualTo(otelSpan);
+    assertThat(server.takeRequest().header("traceparent")).startsWith("00-" + otelTrace + "-");
   }
 
   @Test
