@@ -28,6 +28,7 @@ class OpenTelemetryEventSinkTest {
       OpenTelemetryEventSink.create(OTEL.getOpenTelemetry());
 
   @Test
+  @SuppressWarnings("try")
   void everyFieldBecomesATypedAttributeOfTheCurrentSpan() {
     IdentityEvent event = TestEvents.full();
     Span span = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("request").startSpan();
@@ -41,6 +42,7 @@ class OpenTelemetryEventSinkTest {
   }
 
   @Test
+  @SuppressWarnings("try")
   void logRecordHasEventNameSeverityBodyAttributesAndSpanContext() {
     IdentityEvent event = TestEvents.denied();
     Span span = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("request").startSpan();
