@@ -266,6 +266,19 @@ abstract class AbstractClientSuite {
   }
 
   @Test
+  void urlCredentialsAndFragmentsAreNotLogged() throws Exception {
+    Request request =
+        new Request.Builder()
+            .url("https://svc-user:pa55word@localhost:" + server.port() + "/ok?token=abc#frag")
+            .build();
+    execute(calls(log()), request);
+
+    IdentityEvent e = sink.single();
+    assertThat(e.get(Fields.URL_FULL)).isEqualTo("https://localhost:" + server.port() + "/ok");
+    assertThat(JsonLineWriter.toJson(e)).doesNotContain("pa55word").doesNotContain("svc-user");
+  }
+
+  @Test
   void propagatesANewSpanOfTheCurrentTraceWithTraceStateAndRequestId() throws Exception {
     IdentityLog log = log();
     Call.Factory calls = calls(log);
