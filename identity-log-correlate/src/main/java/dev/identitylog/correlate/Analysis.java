@@ -56,15 +56,15 @@ final class Analysis {
   static RequestVerdict unanalysable(List<CorrelationEvent> events) {
     List<RequestVerdict.Hop> hops = new ArrayList<>(events.size());
     Set<String> traces = new LinkedHashSet<>();
-    String request = null;
+    Set<String> requests = new LinkedHashSet<>();
     long start = Times.NONE;
     for (CorrelationEvent e : events) {
       hops.add(new RequestVerdict.Hop(e));
       if (e.traceId != null) {
         traces.add(e.traceId);
       }
-      if (request == null) {
-        request = e.requestId;
+      if (e.requestId != null) {
+        requests.add(e.requestId);
       }
       long s = e.start();
       if (s != Times.NONE && (start == Times.NONE || s < start)) {
@@ -74,7 +74,7 @@ final class Analysis {
     return new RequestVerdict(
         traces.isEmpty() ? null : traces.iterator().next(),
         new ArrayList<>(traces),
-        request,
+        new ArrayList<>(requests),
         start,
         hops,
         Verdict.UNKNOWN,
@@ -476,7 +476,7 @@ final class Analysis {
 
   private RequestVerdict verdict() {
     Set<String> traces = new LinkedHashSet<>();
-    String requestId = null;
+    Set<String> requests = new LinkedHashSet<>();
     long start = Times.NONE;
     List<RequestVerdict.Hop> hops = new ArrayList<>(hopOrder.size());
     for (CorrelationEvent e : hopOrder) {
@@ -484,8 +484,8 @@ final class Analysis {
       if (e.traceId != null) {
         traces.add(e.traceId);
       }
-      if (requestId == null) {
-        requestId = e.requestId;
+      if (e.requestId != null) {
+        requests.add(e.requestId);
       }
       long s = e.start();
       if (s != Times.NONE && (start == Times.NONE || s < start)) {
@@ -493,6 +493,7 @@ final class Analysis {
       }
     }
     String traceId = traces.isEmpty() ? null : traces.iterator().next();
+    String requestId = requests.isEmpty() ? null : requests.iterator().next();
 
     Cause cause = root == null ? null : evaluate(root, 0);
     if (traces.size() > 1 && (cause == null || cause.verdict == Verdict.UNKNOWN)) {
@@ -506,7 +507,7 @@ final class Analysis {
     return new RequestVerdict(
         traceId,
         new ArrayList<>(traces),
-        requestId,
+        new ArrayList<>(requests),
         start,
         hops,
         cause.verdict,
@@ -629,7 +630,7 @@ final class Analysis {
           + (reason != null ? ": " + phrase(reason) : "")
           + (e.dependencyStatus != null ? " (" + target + " answered " + e.dependencyStatus + ")"
               : "");
-      return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason, s + passedOn(n));
+      return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason, s + passedOn(n.caller()));
     }
     if (e.errorType != null) {
       Reason r = Reason.fromCode(e.errorType);
@@ -643,10 +644,10 @@ final class Analysis {
       if (phase == Phase.DEPENDENCY) {
         return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), e.errorType,
             n.name() + " failed on a dependency: " + phrase(e.errorType) + statusSuffix(e)
-                + passedOn(n));
+                + passedOn(n.caller()));
       }
       return new Cause(Verdict.UNKNOWN, n, n.name(), e.errorType,
-          n.name() + " failed: " + phrase(e.errorType) + statusSuffix(e) + passedOn(n));
+          n.name() + " failed: " + phrase(e.errorType) + statusSuffix(e) + passedOn(n.caller()));
     }
     Verdict byStatus = kindOfStatus(e);
     if (byStatus == Verdict.AUTHN_FAILURE) {
@@ -660,16 +661,16 @@ final class Analysis {
           ? Reason.TIMEOUT.code() : null;
       return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason,
           n.name() + " answered " + e.statusText()
-              + " and no hop inside it logged the cause" + passedOn(n));
+              + " and no hop inside it logged the cause" + passedOn(n.caller()));
     }
     if (e.httpStatus == 429 || "RESOURCE_EXHAUSTED".equals(e.grpcStatus)) {
       return new Cause(Verdict.UNKNOWN, n, n.name(), Reason.THROTTLED.code(),
-          n.name() + " throttled the request (" + e.statusText() + ")" + passedOn(n));
+          n.name() + " throttled the request (" + e.statusText() + ")" + passedOn(n.caller()));
     }
     if (statusFailing(e) || e.eventOutcome == EventOutcome.FAILURE) {
       return new Cause(Verdict.UNKNOWN, n, n.name(), null,
           n.name() + " answered " + statusOr(e, "a failure")
-              + " without recording an identity or dependency failure" + passedOn(n));
+              + " without recording an identity or dependency failure" + passedOn(n.caller()));
     }
     return null;
   }
@@ -731,7 +732,7 @@ final class Analysis {
         s.append(" after ").append(duration(ce.durationNanos));
       }
     }
-    s.append(passedOn(n));
+    s.append(passedOn(n.caller()));
     return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason, s.toString());
   }
 
@@ -1045,7 +1046,7 @@ final class Analysis {
 
   // ---- words ------------------------------------------------------------------------------
 
-  /** Which hops passed the failure on: {@code n} and its callers that answered an error. */
+  /** Which hops passed the failure on: {@code n} and its callers, if they answered an error. */
   private static String passedOn(Node n) {
     StringBuilder s = null;
     for (Node a = n; a != null; a = a.caller()) {

@@ -1,6 +1,9 @@
 package dev.identitylog.correlate;
 
-/** Writes JSON text by hand: the output is small and fixed, so no object mapper is needed. */
+/**
+ * Writes JSON text by hand: the output is small and fixed, so no object mapper is needed. Output
+ * is 7-bit ASCII (everything else as {@code \\uXXXX}), so it survives any console encoding.
+ */
 final class Json {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -35,7 +38,7 @@ final class Json {
     sb.append(':');
   }
 
-  /** A JSON string literal; control characters and line separators are escaped. */
+  /** A JSON string literal; control characters and everything beyond ASCII are escaped. */
   static void string(StringBuilder sb, String s) {
     sb.append('"');
     int len = s.length();
@@ -58,7 +61,7 @@ final class Json {
           sb.append("\\t");
           break;
         default:
-          if (c < 0x20 || c == '\u2028' || c == '\u2029' || (c >= 0x7f && c <= 0x9f)) {
+          if (c < 0x20 || c >= 0x7f) {
             sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
                 .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
           } else {

@@ -19,6 +19,7 @@ public final class RequestVerdict {
   private final String traceId;
   private final List<String> traceIds;
   private final String requestId;
+  private final List<String> requestIds;
   private final long start;
   private final List<Hop> hops;
   private final Verdict verdict;
@@ -29,7 +30,7 @@ public final class RequestVerdict {
   RequestVerdict(
       String traceId,
       List<String> traceIds,
-      String requestId,
+      List<String> requestIds,
       long start,
       List<Hop> hops,
       Verdict verdict,
@@ -38,7 +39,8 @@ public final class RequestVerdict {
       String evidence) {
     this.traceId = traceId;
     this.traceIds = List.copyOf(traceIds);
-    this.requestId = requestId;
+    this.requestIds = List.copyOf(requestIds);
+    this.requestId = requestIds.isEmpty() ? null : requestIds.get(0);
     this.start = start;
     this.hops = List.copyOf(hops);
     this.verdict = verdict;
@@ -60,6 +62,14 @@ public final class RequestVerdict {
   /** The request id of the outermost hop that has one, or {@code null}. */
   public String requestId() {
     return requestId;
+  }
+
+  /**
+   * Every request id seen among the hops, outermost first; several when a hop generated its own
+   * instead of passing {@code X-Request-ID} on.
+   */
+  public List<String> requestIds() {
+    return requestIds;
   }
 
   /** When the earliest hop started (its end time minus its duration), or {@code null}. */
@@ -112,6 +122,17 @@ public final class RequestVerdict {
       sb.append(']');
     }
     Json.member(sb, "identity.request.id", requestId);
+    if (requestIds.size() > 1) {
+      Json.key(sb, "identity.request.ids");
+      sb.append('[');
+      for (int i = 0; i < requestIds.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        Json.string(sb, requestIds.get(i));
+      }
+      sb.append(']');
+    }
     if (start != Times.NONE) {
       Json.member(sb, "timestamp", Timestamps.format(Instant.ofEpochMilli(start)));
     }

@@ -135,7 +135,7 @@ class CorrelatorTest {
     assertThat(v.verdictReason()).isEqualTo("connect_failure");
     assertThat(v.evidence())
         .isEqualTo("backend could not connect to inventory; inventory logged no event; passed on"
-            + " by backend (503), gateway (503), edge (503)");
+            + " by gateway (503), edge (503)");
   }
 
   @Test
