@@ -61,9 +61,20 @@ final class EventParser {
   // the events held in flight small. Bounded, so hostile input cannot grow it.
   private final Map<String, String> interned = new HashMap<>();
 
+  private final IdCache ids;
+
   private Draft d;
   private boolean hasEventName;
   private boolean foreignEventName;
+
+  EventParser() {
+    this(new IdCache());
+  }
+
+  /** A parser sharing id strings with the other parsers of one stream. */
+  EventParser(IdCache ids) {
+    this.ids = ids;
+  }
 
   CorrelationEvent parse(byte[] b, int off, int len) {
     if (blank(b, off, len)) {
@@ -192,13 +203,13 @@ final class EventParser {
         d.layer = HopLayer.fromCode(text(p, t));
         break;
       case "trace.id":
-        d.traceId = traceId(text(p, t));
+        d.traceId = ids.share(traceId(text(p, t)));
         break;
       case "span.id":
-        d.spanId = spanId(text(p, t));
+        d.spanId = ids.share(spanId(text(p, t)));
         break;
       case "span.parent.id":
-        d.parentSpanId = spanId(text(p, t));
+        d.parentSpanId = ids.share(spanId(text(p, t)));
         break;
       case "traceparent":
         d.traceparent = text(p, t);
@@ -207,10 +218,10 @@ final class EventParser {
         d.traceOrigin = traceOrigin(text(p, t));
         break;
       case "identity.request.id":
-        d.requestId = text(p, t);
+        d.requestId = ids.share(text(p, t));
         break;
       case "identity.request.edge_id":
-        d.edgeId = text(p, t);
+        d.edgeId = ids.share(text(p, t));
         break;
       case "http.response.status_code":
         long status = integer(p, t);
@@ -263,7 +274,7 @@ final class EventParser {
         d.dependencyInferred = bool(p, t);
         break;
       case "identity.token.hash":
-        d.tokenHash = tokenHash(text(p, t));
+        d.tokenHash = ids.share(tokenHash(text(p, t)));
         break;
       case "identity.token.audience":
         String aud = text(p, t);
@@ -323,13 +334,13 @@ final class EventParser {
     if (trace == null || !isHex(trace) || span == null || !isHex(span)) {
       return;
     }
-    d.traceId = trace;
+    d.traceId = ids.share(trace);
     if (d.name == EventName.CLIENT) {
       if (d.spanId == null) {
-        d.spanId = span;
+        d.spanId = ids.share(span);
       }
     } else if (d.parentSpanId == null) {
-      d.parentSpanId = span;
+      d.parentSpanId = ids.share(span);
     }
   }
 

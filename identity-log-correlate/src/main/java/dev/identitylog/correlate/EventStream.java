@@ -183,6 +183,7 @@ public final class EventStream implements Closeable {
      */
     public EventStream build() throws IOException {
       List<Input> inputs = new ArrayList<>(sources.size());
+      IdCache ids = new IdCache();
       try {
         for (int i = 0; i < sources.size(); i++) {
           Object s = sources.get(i);
@@ -194,7 +195,7 @@ public final class EventStream implements Closeable {
           } else {
             ls = LineSource.of((Reader) s, maxLineLength);
           }
-          inputs.add(new Input(names.get(i), i, ls, reorderBuffer));
+          inputs.add(new Input(names.get(i), i, ls, reorderBuffer, ids));
         }
       } catch (IOException | RuntimeException e) {
         for (Input in : inputs) {
@@ -217,13 +218,14 @@ public final class EventStream implements Closeable {
     final LineSource source;
     final int capacity;
     final PriorityQueue<Held> held;
-    final EventParser parser = new EventParser();
+    final EventParser parser;
     final CorrelationEvent[] slot = new CorrelationEvent[1];
     boolean eof;
     long seq;
     long lastTime = Long.MIN_VALUE;
 
-    Input(String name, int index, LineSource source, int capacity) {
+    Input(String name, int index, LineSource source, int capacity, IdCache ids) {
+      this.parser = new EventParser(ids);
       this.name = name;
       this.index = index;
       this.source = source;

@@ -42,8 +42,14 @@ final class Json {
   static void string(StringBuilder sb, String s) {
     sb.append('"');
     int len = s.length();
+    int run = 0; // start of the pending run of characters that need no escape
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        continue;
+      }
+      sb.append(s, run, i);
+      run = i + 1;
       switch (c) {
         case '"':
           sb.append("\\\"");
@@ -61,14 +67,10 @@ final class Json {
           sb.append("\\t");
           break;
         default:
-          if (c < 0x20 || c >= 0x7f) {
-            sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
-                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-          } else {
-            sb.append(c);
-          }
+          sb.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
+              .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
       }
     }
-    sb.append('"');
+    sb.append(s, run, len).append('"');
   }
 }

@@ -56,8 +56,9 @@ abstract class LineSource implements Closeable {
     @Override
     int next(EventParser parser, CorrelationEvent[] out) throws IOException {
       boolean skipping = false;
+      int from = pos; // bytes before it were already searched for the newline
       while (true) {
-        for (int i = pos; i < limit; i++) {
+        for (int i = from; i < limit; i++) {
           if (buf[i] == '\n') {
             int start = pos;
             pos = i + 1;
@@ -75,10 +76,12 @@ abstract class LineSource implements Closeable {
           pos = limit;
           return skipping ? OVERSIZED : line(parser, out, start, limit);
         }
+        from = limit;
         if (limit - pos >= maxLine) {
           skipping = true; // keep reading to the newline, drop what is buffered
           pos = limit;
         }
+        from -= pos; // fill() moves the unread bytes to the start
         fill();
       }
     }
@@ -140,8 +143,9 @@ abstract class LineSource implements Closeable {
     @Override
     int next(EventParser parser, CorrelationEvent[] out) throws IOException {
       boolean skipping = false;
+      int from = pos; // bytes before it were already searched for the newline
       while (true) {
-        for (int i = pos; i < limit; i++) {
+        for (int i = from; i < limit; i++) {
           if (buf[i] == '\n') {
             int start = pos;
             pos = i + 1;
@@ -159,10 +163,12 @@ abstract class LineSource implements Closeable {
           pos = limit;
           return skipping ? OVERSIZED : line(parser, out, start, limit);
         }
+        from = limit;
         if (limit - pos >= maxLine) {
           skipping = true;
           pos = limit;
         }
+        from -= pos;
         fill();
       }
     }

@@ -180,15 +180,13 @@ class EventStreamTest {
   @Test
   void aCorruptGzipStreamIsAnIoErrorNamingTheInput() throws IOException {
     Path file = dir.resolve("broken.gz");
-    byte[] full;
-    try (java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        OutputStream out = new GZIPOutputStream(bytes)) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(bytes)) {
       for (int i = 0; i < 200; i++) {
         out.write((Req.fourHops(i, Req.T0).json().get(0) + "\n").getBytes(UTF_8));
       }
-      out.close();
-      full = bytes.toByteArray();
     }
+    byte[] full = bytes.toByteArray();
     Files.write(file, java.util.Arrays.copyOf(full, full.length / 2));
 
     assertThatThrownBy(() -> correlate(EventStream.of(file), Duration.ofSeconds(30)))
