@@ -104,12 +104,17 @@ final class Analysis {
       this.end = server.timestamp;
     }
 
-    Node(CorrelationEvent client, boolean synthetic) {
+    /** A hop known only from a call it made: its server event is missing. */
+    private Node(String service, HopLayer layer, long start, long end) {
       this.server = null;
-      this.service = client.service;
-      this.layer = client.layer;
-      this.start = client.start();
-      this.end = client.timestamp;
+      this.service = service;
+      this.layer = layer;
+      this.start = start;
+      this.end = end;
+    }
+
+    static Node withoutServerEvent(CorrelationEvent client) {
+      return new Node(client.service, client.layer, client.start(), client.timestamp);
     }
 
     Node caller() {
@@ -244,7 +249,7 @@ final class Analysis {
       if (caller == null) {
         caller = synthetic.get(key(c.service));
         if (caller == null) {
-          caller = new Node(c, true);
+          caller = Node.withoutServerEvent(c);
           synthetic.put(key(c.service), caller);
           nodes.add(caller);
         } else {

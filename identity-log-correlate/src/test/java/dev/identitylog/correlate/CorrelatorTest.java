@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -636,10 +635,5 @@ class CorrelatorTest {
     }
     Collections.sort(out);
     return out;
-  }
-
-  @SuppressWarnings("unused")
-  private static Instant at(long ms) {
-    return Req.T0.plusMillis(ms);
   }
 }
