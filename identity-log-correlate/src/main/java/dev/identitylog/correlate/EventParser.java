@@ -67,13 +67,18 @@ final class EventParser {
   private boolean hasEventName;
   private boolean foreignEventName;
 
+  /** A parser for one-off lines: nothing to share ids with. */
   EventParser() {
-    this(new IdCache());
+    this(null);
   }
 
   /** A parser sharing id strings with the other parsers of one stream. */
   EventParser(IdCache ids) {
     this.ids = ids;
+  }
+
+  private String share(String id) {
+    return ids == null ? id : ids.share(id);
   }
 
   CorrelationEvent parse(byte[] b, int off, int len) {
@@ -203,13 +208,13 @@ final class EventParser {
         d.layer = HopLayer.fromCode(text(p, t));
         break;
       case "trace.id":
-        d.traceId = ids.share(traceId(text(p, t)));
+        d.traceId = share(traceId(text(p, t)));
         break;
       case "span.id":
-        d.spanId = ids.share(spanId(text(p, t)));
+        d.spanId = share(spanId(text(p, t)));
         break;
       case "span.parent.id":
-        d.parentSpanId = ids.share(spanId(text(p, t)));
+        d.parentSpanId = share(spanId(text(p, t)));
         break;
       case "traceparent":
         d.traceparent = text(p, t);
@@ -218,10 +223,10 @@ final class EventParser {
         d.traceOrigin = traceOrigin(text(p, t));
         break;
       case "identity.request.id":
-        d.requestId = ids.share(text(p, t));
+        d.requestId = share(text(p, t));
         break;
       case "identity.request.edge_id":
-        d.edgeId = ids.share(text(p, t));
+        d.edgeId = share(text(p, t));
         break;
       case "http.response.status_code":
         long status = integer(p, t);
@@ -274,7 +279,7 @@ final class EventParser {
         d.dependencyInferred = bool(p, t);
         break;
       case "identity.token.hash":
-        d.tokenHash = ids.share(tokenHash(text(p, t)));
+        d.tokenHash = share(tokenHash(text(p, t)));
         break;
       case "identity.token.audience":
         String aud = text(p, t);
@@ -334,13 +339,13 @@ final class EventParser {
     if (trace == null || !isHex(trace) || span == null || !isHex(span)) {
       return;
     }
-    d.traceId = ids.share(trace);
+    d.traceId = share(trace);
     if (d.name == EventName.CLIENT) {
       if (d.spanId == null) {
-        d.spanId = ids.share(span);
+        d.spanId = share(span);
       }
     } else if (d.parentSpanId == null) {
-      d.parentSpanId = ids.share(span);
+      d.parentSpanId = share(span);
     }
   }
 
