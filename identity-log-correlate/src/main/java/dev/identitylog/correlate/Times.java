@@ -12,6 +12,8 @@ final class Times {
   static final long NONE = Long.MIN_VALUE;
 
   private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  /** 9999-12-31T23:59:59.999Z: RFC 3339 has four-digit years, and nothing logs later. */
+  private static final long LATEST = 253_402_300_799_999L;
 
   private Times() {}
 
@@ -36,19 +38,19 @@ final class Times {
 
   /** An epoch number from a JSON number, told apart by magnitude. */
   static long fromEpoch(double value) {
-    if (Double.isNaN(value) || value <= 0) {
-      return NONE;
+    if (!(value > 0) || value >= 1e21) {
+      return NONE; // NaN, infinite, negative, or beyond any magnitude read below
     }
     if (value < 1e11) {
       return (long) (value * 1000.0); // seconds (until the year 5138)
     }
     if (value < 1e14) {
-      return (long) value; // milliseconds
+      return bounded((long) value); // milliseconds
     }
     if (value < 1e17) {
-      return (long) (value / 1000.0); // microseconds
+      return bounded((long) (value / 1000.0)); // microseconds
     }
-    return (long) (value / 1_000_000.0); // nanoseconds
+    return bounded((long) (value / 1_000_000.0)); // nanoseconds
   }
 
   /** An integral epoch number, exactly. */
@@ -60,12 +62,16 @@ final class Times {
       return value * 1000L;
     }
     if (value < 100_000_000_000_000L) {
-      return value;
+      return bounded(value);
     }
     if (value < 100_000_000_000_000_000L) {
-      return value / 1000L;
+      return bounded(value / 1000L);
     }
-    return value / 1_000_000L;
+    return bounded(value / 1_000_000L);
+  }
+
+  private static long bounded(long millis) {
+    return millis > LATEST ? NONE : millis;
   }
 
   private static long rfc3339(CharSequence s, int len) {
@@ -210,7 +216,8 @@ final class Times {
       second = 59; // a leap second sorts within its minute
     }
     long days = epochDay(year, month, day);
-    return ((days * 86_400L + hour * 3600L + minute * 60L + second) - offset) * 1000L + millis;
+    long t = ((days * 86_400L + hour * 3600L + minute * 60L + second) - offset) * 1000L + millis;
+    return t < 0 ? NONE : bounded(t);
   }
 
   /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */

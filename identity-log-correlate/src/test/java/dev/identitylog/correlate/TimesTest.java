@@ -43,6 +43,10 @@ class TimesTest {
     assertThat(Times.fromEpoch(ms * 1000)).isEqualTo(ms);
     assertThat(Times.fromEpoch(ms * 1_000_000)).isEqualTo(ms);
     assertThat(Times.fromEpoch(1795856400.123)).isBetween(ms - 1, ms);
+    assertThat(Times.fromEpoch(Double.POSITIVE_INFINITY)).isEqualTo(Times.NONE);
+    assertThat(Times.fromEpoch(Double.NaN)).isEqualTo(Times.NONE);
+    assertThat(Times.fromEpoch(9e20)).isEqualTo(Times.NONE);
+    assertThat(Times.fromEpoch(Long.MAX_VALUE)).isEqualTo(Times.NONE);
   }
 
   @Test
@@ -50,7 +54,7 @@ class TimesTest {
     for (String s : new String[] {
         "", "now", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-28T25:00:00Z",
         "2026-11-28T09:00:00.Z", "2026-11-28T09:00:00Zjunk", "28/Foo/2026:09:00:00 +0000",
-        "12.", "-5", "99999999999999999999999"}) {
+        "12.", "-5", "99999999999999999999999", "1969-12-31T23:59:59Z"}) {
       assertThat(Times.parse(s)).as(s).isEqualTo(Times.NONE);
     }
   }
