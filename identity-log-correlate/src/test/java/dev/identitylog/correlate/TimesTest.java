@@ -46,7 +46,8 @@ class TimesTest {
     assertThat(Times.fromEpoch(Double.POSITIVE_INFINITY)).isEqualTo(Times.NONE);
     assertThat(Times.fromEpoch(Double.NaN)).isEqualTo(Times.NONE);
     assertThat(Times.fromEpoch(9e20)).isEqualTo(Times.NONE);
-    assertThat(Times.fromEpoch(Long.MAX_VALUE)).isEqualTo(Times.NONE);
+    assertThat(Times.fromEpoch(Long.MAX_VALUE))
+        .isEqualTo(Instant.ofEpochSecond(0, Long.MAX_VALUE).toEpochMilli());
   }
 
   @Test
