@@ -473,6 +473,9 @@ public final class ServerExchange implements RequestIdentity {
     if (!finished.compareAndSet(false, true)) {
       return null;
     }
+    if (status < 100 || status > 599) {
+      status = -1; // not an HTTP status: unknown, rather than a value no reader can interpret
+    }
     IdentityEvent built;
     synchronized (this) {
       IdentityEvent.Builder b = event;
