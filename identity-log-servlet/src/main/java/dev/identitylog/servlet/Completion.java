@@ -47,7 +47,7 @@ final class Completion {
         return;
       }
     } catch (Throwable t) {
-      log.internalError("following an async servlet request", t);
+      log.internalError("ending a servlet request", t);
     }
     finish(log, exchange, response, error);
   }

@@ -157,22 +157,36 @@ public final class IdentityLogFilter implements Filter {
     }
   }
 
-  /** Starts the record of a request seen for the first time; {@code null} when that failed. */
+  /**
+   * Starts the record of a request seen for the first time; {@code null} when that failed. Once
+   * the record exists it is returned whatever else fails, so that the request still gets its event.
+   */
   private ServerExchange start(
       IdentityLog log, HttpServletRequest request, HttpServletResponse response) {
+    ServerExchange exchange;
     try {
-      ServerExchange exchange = log.startServer(new ServletInboundRequest(request));
-      request.setAttribute(STATE_ATTRIBUTE, exchange);
-      request.setAttribute(RequestIdentity.ATTRIBUTE, exchange);
-      String echo = echoRequestIdHeader;
-      if (echo != null && !response.isCommitted()) {
-        response.setHeader(echo, exchange.requestId());
-      }
-      return exchange;
+      exchange = log.startServer(new ServletInboundRequest(request));
     } catch (Throwable t) {
       log.internalError("starting a servlet request", t);
       return null;
     }
+    try {
+      request.setAttribute(STATE_ATTRIBUTE, exchange);
+      request.setAttribute(RequestIdentity.ATTRIBUTE, exchange);
+    } catch (Throwable t) {
+      log.internalError("setting a request attribute", t);
+    }
+    String echo = echoRequestIdHeader;
+    if (echo != null) {
+      try {
+        if (!response.isCommitted()) {
+          response.setHeader(echo, exchange.requestId());
+        }
+      } catch (Throwable t) {
+        log.internalError("echoing the request id", t);
+      }
+    }
+    return exchange;
   }
 
   /**

@@ -145,16 +145,43 @@ class IdentityLogFilterTest {
   }
 
   @Test
-  void whenTheRequestRefusesAttributesTheApplicationStillRuns() throws Exception {
-    http.failing.addAll(List.of("getAttribute", "setAttribute"));
-    AtomicInteger ran = new AtomicInteger();
+  void whenTheRequestRefusesAttributesTheApplicationStillRunsAndIsLogged() throws Exception {
+    http.failing.addAll(List.of("getAttribute", "setAttribute", "setHeader"));
+    AtomicReference<RequestIdentity> during = new AtomicReference<>();
 
     IdentityLogFilter.builder(log).build()
-        .doFilter(http.request(), http.response(), (req, res) -> ran.incrementAndGet());
+        .doFilter(http.request(), http.response(), (req, res) -> during.set(RequestIdentity.current()));
 
-    assertThat(ran).hasValue(1);
-    assertThat(log.internalErrors()).isEqualTo(2);
+    assertThat(during.get().isRecording()).isTrue();
+    assertThat(sink.single().get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    // reading the marker, setting it, echoing the id, reading the framework route
+    assertThat(log.internalErrors()).isEqualTo(4);
     assertThat(RequestIdentity.current().isRecording()).isFalse();
+  }
+
+  @Test
+  void internalFailuresAreLoggedAtWarnAtMostOncePerInterval() throws Exception {
+    ch.qos.logback.classic.Logger internal =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("identity.internal");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    internal.addAppender(appender);
+    try {
+      http.failing.add("setHeader");
+      IdentityLogFilter filter = IdentityLogFilter.builder(log).build();
+      for (int i = 0; i < 5; i++) {
+        filter.doFilter(http.request(), http.response(), (req, res) -> {});
+        http.attributes.clear();
+      }
+      assertThat(sink.events()).hasSize(5);
+      assertThat(log.internalErrors()).isEqualTo(5);
+      assertThat(appender.list).hasSize(1);
+      assertThat(appender.list.get(0).getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+      assertThat(appender.list.get(0).getFormattedMessage()).contains("echoing the request id");
+    } finally {
+      internal.detachAppender(appender);
+    }
   }
 
   @Test
