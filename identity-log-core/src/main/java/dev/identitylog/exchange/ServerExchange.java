@@ -237,8 +237,11 @@ public final class ServerExchange implements RequestIdentity {
     if (trusted) {
       String by = direct != null && direct.spiffeId() != null ? direct.spiffeId() : peer;
       forwardedCert = readForwardedCertificate(fwd, b, by);
+      // The peer is already trusted, possibly by its mTLS identity, which the address-only
+      // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
       String client =
-          ForwardedFor.clientAddress(fwd.forwarded, fwd.xForwardedFor, peer, log.trustedProxies());
+          ForwardedFor.clientAddress(
+              fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
       b.set(Fields.CLIENT_ADDRESS, client);
     }
     if (!forwardedCert && direct != null) {
