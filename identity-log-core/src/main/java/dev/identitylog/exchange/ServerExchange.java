@@ -177,7 +177,7 @@ public final class ServerExchange implements RequestIdentity {
       int port = request.serverPort();
       b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
       b.set(Fields.NETWORK_PEER_ADDRESS, request.peerAddress());
-      b.set(Fields.TLS_PROTOCOL_VERSION, request.tlsProtocol());
+      b.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(request.tlsProtocol()));
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);

@@ -260,6 +260,22 @@ class ServerExchangeTest {
   }
 
   @Test
+  void tlsProtocolVersionIsTheNumberOnly() {
+    FakeInboundRequest req = new FakeInboundRequest();
+    req.tlsProtocol = "TLSv1.3"; // as the JDK and Tomcat name it
+    assertThat(log().startServer(req).finishHttp(200, null, null).get(Fields.TLS_PROTOCOL_VERSION))
+        .isEqualTo("1.3");
+    ClientExchange call = log().startClient(new OutboundRequest() {});
+    call.tls("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    assertThat(call.finishHttp(200, null).get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.2");
+    assertThat(TlsVersion.of("SSLv3")).isEqualTo("3");
+    assertThat(TlsVersion.of("1.2")).isEqualTo("1.2");
+    assertThat(TlsVersion.of("DTLSv1.2")).isEqualTo("DTLSv1.2");
+    assertThat(TlsVersion.of(" ")).isNull();
+    assertThat(TlsVersion.of(null)).isNull();
+  }
+
+  @Test
   void finishesExactlyOnce() {
     ServerExchange x = log().startServer(new FakeInboundRequest());
     assertThat(x.finishHttp(200, null, null)).isNotNull();
