@@ -172,6 +172,14 @@ final class AppServlet extends HttpServlet {
           ctx.complete();
         });
         break;
+      case "complete-now":
+        // Completed before this dispatch returns: the container still reports async started.
+        resp.setStatus(202);
+        ctx.complete();
+        break;
+      case "dispatch-now":
+        ctx.dispatch("/api/hello?status=206");
+        break;
       case "timeout":
         ctx.setTimeout(200);
         break;

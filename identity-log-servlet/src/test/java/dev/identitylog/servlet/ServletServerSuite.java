@@ -692,6 +692,23 @@ abstract class ServletServerSuite {
   }
 
   @Test
+  void asyncCompletedBeforeTheFirstDispatchReturns() throws Exception {
+    Call call = get(null, "/api/async?mode=complete-now");
+
+    assertCommon(call, "GET", "/api/async", 202);
+  }
+
+  @Test
+  void asyncDispatchedBeforeTheFirstDispatchReturns() throws Exception {
+    Call call = get(null, "/api/async?mode=dispatch-now");
+
+    assertCommon(call, "GET", "/api/async", 206);
+    // The async dispatch ran the application with the record bound.
+    assertThat(call.headers.get("X-Mdc-Request-Id")).isEqualTo(call.requestId);
+    assertThat(call.headers.get("X-Seen-Recording")).isEqualTo("true");
+  }
+
+  @Test
   void asyncRedispatchStartingAsyncAgain() throws Exception {
     Call call = get(null, "/api/async?mode=redispatch");
 
