@@ -38,6 +38,10 @@ final class Completion {
       Throwable error) {
     try {
       frameworkRoute(exchange, request);
+    } catch (Throwable t) {
+      log.internalError("reading a framework's route", t);
+    }
+    try {
       // Containers report async as started until the dispatch that started it returns, even when
       // complete() or dispatch() was already called on another thread, so this does not race.
       if (request.isAsyncStarted()) {
@@ -47,7 +51,7 @@ final class Completion {
         return;
       }
     } catch (Throwable t) {
-      log.internalError("ending a servlet request", t);
+      log.internalError("following an async servlet request", t);
     }
     finish(log, exchange, response, error);
   }

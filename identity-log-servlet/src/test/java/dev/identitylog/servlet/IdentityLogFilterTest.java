@@ -154,7 +154,7 @@ class IdentityLogFilterTest {
 
     assertThat(during.get().isRecording()).isTrue();
     assertThat(sink.single().get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
-    // reading the marker, setting it, echoing the id, reading the framework route
+    // reading the marker, setting it, echoing the id, reading a framework's route
     assertThat(log.internalErrors()).isEqualTo(4);
     assertThat(RequestIdentity.current().isRecording()).isFalse();
   }
