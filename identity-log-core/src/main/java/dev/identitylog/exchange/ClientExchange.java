@@ -241,7 +241,7 @@ public final class ClientExchange {
   /** The negotiated TLS protocol and cipher, when known. */
   public void tls(String protocol, String cipher) {
     synchronized (this) {
-      event.set(Fields.TLS_PROTOCOL_VERSION, protocol);
+      event.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(protocol));
       event.set(Fields.TLS_CIPHER, cipher);
     }
   }
