@@ -27,16 +27,18 @@ final class CapturingCallFactory implements Call.Factory {
   }
 
   private Request capture(Request request) {
-    ServerExchange parent;
-    Context otel;
     try {
-      parent = ServerExchange.current();
-      otel = Context.current();
+      ServerExchange parent = ServerExchange.current();
+      Context otel = Context.current();
       if (otel == Context.root()) {
         otel = null;
       }
       if (parent == null && otel == null) {
-        return request; // nothing to carry: no copy of the request
+        // Nothing to carry. A request taken from an earlier response still carries that call's
+        // context: drop it, or this call would be reported into a request long finished.
+        return request.tag(CallContext.class) == null
+            ? request
+            : request.newBuilder().tag(CallContext.class, null).build();
       }
       return request.newBuilder().tag(CallContext.class, new CallContext(parent, otel)).build();
     } catch (Throwable t) {

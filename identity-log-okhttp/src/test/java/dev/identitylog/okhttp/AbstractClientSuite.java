@@ -886,6 +886,26 @@ abstract class AbstractClientSuite {
   }
 
   @Test
+  void aRequestReusedOutsideTheRequestIsNotReportedIntoIt() throws Exception {
+    IdentityLog log = log();
+    Call.Factory calls = calls(log);
+    ServerExchange parent = inbound(log, traceHeaders());
+    Request sent;
+    try (Scope ignored = parent.makeCurrent()) {
+      try (Response response = calls.newCall(get("/ok")).execute()) {
+        sent = response.request();
+      }
+    }
+    calls.newCall(sent).execute().close(); // later, with no request being served
+
+    List<IdentityEvent> events = sink.events();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).get(Fields.TRACE_ID)).isEqualTo(TRACE_ID);
+    assertThat(events.get(1).get(Fields.TRACE_ID)).isNotEqualTo(TRACE_ID);
+    assertThat(events.get(1).get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.GENERATED);
+  }
+
+  @Test
   void aClonedCallIsAnotherLogicalCall() throws Exception {
     Call call = calls(log()).newCall(get("/ok"));
     call.execute().close();
