@@ -59,7 +59,9 @@ public final class ClientExchange {
     this.dependencyName = dependencyName;
   }
 
-  static ClientExchange start(IdentityLog log, OutboundRequest request, ServerExchange parent) {
+  /** Same as {@link IdentityLog#startClient(OutboundRequest, ServerExchange)}; never throws. */
+  public static ClientExchange start(
+      IdentityLog log, OutboundRequest request, ServerExchange parent) {
     String host = null;
     try {
       host = request.serverAddress();
@@ -85,7 +87,7 @@ public final class ClientExchange {
       b.set(Fields.SERVICE_NAME, log.serviceName());
       b.set(Fields.HOP_LAYER, log.hopLayer());
       b.set(Fields.HTTP_REQUEST_METHOD, request.method());
-      b.set(Fields.URL_FULL, FactsMapping.stripQuery(request.url()));
+      b.set(Fields.URL_FULL, UrlRedaction.stripQuery(request.url()));
       b.set(Fields.SERVER_ADDRESS, host);
       int port = request.serverPort();
       b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
@@ -96,7 +98,8 @@ public final class ClientExchange {
       String raw = authorization == null ? null : Credentials.bearerToken(authorization);
       TokenFacts token = raw == null ? null : log.tokenInspector().inspect(raw);
       if (token != null) {
-        FactsMapping.token(b, token);
+        token.applyTo(b, null);
+        b.remove(Fields.TOKEN_BINDING); // binding is the receiving hop's check
       }
     }
     if (parent != null) {
@@ -228,7 +231,7 @@ public final class ClientExchange {
     try {
       CertificateFacts facts = log.certificateInspector().inspect(certificate);
       synchronized (this) {
-        FactsMapping.serverCertificate(event, facts);
+        facts.applyServer(event);
       }
     } catch (Throwable t) {
       log.internalError("reading a server certificate", t);

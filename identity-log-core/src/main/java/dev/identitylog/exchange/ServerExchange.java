@@ -72,7 +72,8 @@ public final class ServerExchange implements RequestIdentity {
     this.event = IdentityEvent.builder(log.limits());
   }
 
-  static ServerExchange start(IdentityLog log, InboundRequest request) {
+  /** Same as {@link IdentityLog#startServer}; never throws. */
+  public static ServerExchange start(IdentityLog log, InboundRequest request) {
     ServerExchange exchange = new ServerExchange(log);
     try {
       exchange.read(request);
@@ -241,7 +242,7 @@ public final class ServerExchange implements RequestIdentity {
       b.set(Fields.CLIENT_ADDRESS, client);
     }
     if (!forwardedCert && direct != null) {
-      FactsMapping.clientCertificate(b, direct);
+      direct.applyClient(b);
       b.set(Fields.CERT_SOURCE, CertSource.TLS);
       certificatePresented = true;
       if (log.clientCertVerifier() != null) {
@@ -265,7 +266,7 @@ public final class ServerExchange implements RequestIdentity {
         XfccElement e = parsed.elements().get(0);
         CertificateFacts facts = e.cert() != null ? HeaderCertificates.fromPem(e.cert()) : null;
         if (facts != null) {
-          FactsMapping.clientCertificate(b, facts);
+          facts.applyClient(b);
         } else {
           b.set(Fields.TLS_CLIENT_HASH_SHA256, upperHex(e.hash()));
           b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
@@ -283,7 +284,7 @@ public final class ServerExchange implements RequestIdentity {
     if (fwd.clientCert != null) {
       CertificateFacts facts = HeaderCertificates.fromClientCertHeader(fwd.clientCert);
       if (facts != null) {
-        FactsMapping.clientCertificate(b, facts);
+        facts.applyClient(b);
         b.set(Fields.CERT_SOURCE, CertSource.CLIENT_CERT);
         b.set(Fields.CERT_FORWARDED_BY, proxy);
         certificatePresented = true;
@@ -293,7 +294,7 @@ public final class ServerExchange implements RequestIdentity {
     if (fwd.sslHeader != null) {
       CertificateFacts facts = HeaderCertificates.fromEscapedPem(fwd.sslHeader);
       if (facts != null) {
-        FactsMapping.clientCertificate(b, facts);
+        facts.applyClient(b);
         b.set(Fields.CERT_SOURCE, CertSource.SSL_HEADER);
         b.set(Fields.CERT_FORWARDED_BY, proxy);
         certificatePresented = true;
@@ -341,11 +342,8 @@ public final class ServerExchange implements RequestIdentity {
     if (token == null) {
       return;
     }
-    FactsMapping.token(b, token);
-    if (token.type() == dev.identitylog.event.TokenType.JWT) {
-      binding = token.binding(b.get(Fields.TLS_CLIENT_HASH_SHA256));
-      b.set(Fields.TOKEN_BINDING, binding);
-    }
+    token.applyTo(b, b.get(Fields.TLS_CLIENT_HASH_SHA256));
+    binding = b.get(Fields.TOKEN_BINDING);
     String sub = token.subject();
     if (b.get(Fields.WORKLOAD_ID) == null && sub != null && sub.startsWith("spiffe://")
         && dev.identitylog.cert.SpiffeId.isValid(sub)) {

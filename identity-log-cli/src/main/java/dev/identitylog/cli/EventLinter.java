@@ -1,0 +1,215 @@
+package dev.identitylog.cli;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.identitylog.event.Field;
+import dev.identitylog.event.Fields;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one line against the JSON Schema of the standard, as shipped in the core jar, and says
+ * what is wrong in the words of the standard: one {@link Violation} per field and problem.
+ */
+final class EventLinter {
+  /** Where the core jar carries the schema. */
+  static final String SCHEMA_RESOURCE = "dev/identitylog/schema/identity-event-1.0.schema.json";
+
+  static final String ROOT = "$";
+  static final String NOT_AN_OBJECT = "not a JSON object";
+
+  private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.*)'");
+
+  static final String TIME_PROBLEM =
+      "must be RFC 3339 UTC with milliseconds, e.g. 2026-11-28T09:00:00.000Z";
+
+  private final ObjectMapper mapper;
+  private final JsonSchema schema;
+  /** The schema's pattern for times: its failure is worded like the standard, not as a regex. */
+  private final String timePattern;
+
+  private EventLinter(ObjectMapper mapper, JsonSchema schema, String timePattern) {
+    this.mapper = mapper;
+    this.schema = schema;
+    this.timePattern = timePattern;
+  }
+
+  /** Loads the bundled schema; a missing or broken schema is a defect of the build. */
+  static EventLinter load() {
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    JsonNode schemaNode;
+    try (InputStream in = EventLinter.class.getClassLoader().getResourceAsStream(SCHEMA_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the class path");
+      }
+      schemaNode = new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + SCHEMA_RESOURCE, e);
+    }
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true) // a timestamp must be a real date, not just its shape
+            .locale(Locale.ENGLISH)
+            .build();
+    JsonSchema schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode, config);
+    return new EventLinter(mapper, schema, schemaNode.at("/$defs/time/pattern").asText());
+  }
+
+  /** The violations of one line, in canonical field order; empty when the line is a valid event. */
+  List<Violation> check(String line) {
+    JsonNode node;
+    try {
+      node = mapper.readTree(line);
+    } catch (JsonProcessingException e) {
+      Matcher m = DUPLICATE.matcher(Objects.toString(e.getOriginalMessage(), ""));
+      if (m.find()) {
+        return List.of(new Violation(m.group(1), "duplicate key"));
+      }
+      return List.of(new Violation(ROOT, NOT_AN_OBJECT));
+    }
+    if (node == null || !node.isObject()) {
+      return List.of(new Violation(ROOT, NOT_AN_OBJECT));
+    }
+    Set<Violation> found = new LinkedHashSet<>(); // the same problem can come from two keywords
+    for (ValidationMessage m : schema.validate(node)) {
+      found.add(new Violation(field(m), problem(m)));
+    }
+    List<Violation> out = new ArrayList<>(found);
+    out.sort(Comparator.comparingInt(Violation::order)); // stable: keeps the validator's order within a field
+    return out;
+  }
+
+  /** The field a message is about, e.g. {@code trace.id} or {@code identity.token.audience[2]}. */
+  static String field(ValidationMessage m) {
+    JsonNodePath path = m.getInstanceLocation();
+    if (path == null || path.getNameCount() == 0) {
+      return m.getProperty() != null ? m.getProperty() : ROOT;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < path.getNameCount(); i++) {
+      Object element = path.getElement(i);
+      if (element instanceof Number) {
+        sb.append('[').append(element).append(']');
+      } else {
+        sb.append(i == 0 ? "" : ".").append(element);
+      }
+    }
+    return sb.toString();
+  }
+
+  String problem(ValidationMessage m) {
+    JsonNode instance = m.getInstanceNode();
+    JsonNode keyword = m.getSchemaNode();
+    switch (m.getType()) {
+      case "required":
+        return "required field is missing";
+      case "additionalProperties":
+        return "not a field of the standard";
+      case "type":
+        if (instance != null && instance.isNull()) {
+          return "must not be null (omit the field instead)";
+        }
+        return m.getError();
+      case "minLength":
+        if (instance != null && instance.isTextual() && instance.textValue().isEmpty()) {
+          return "must not be empty (omit the field instead)";
+        }
+        return m.getError();
+      case "minItems":
+        if (instance != null && instance.isArray() && instance.size() == 0) {
+          return "must not be an empty array (omit the field instead)";
+        }
+        return m.getError();
+      case "not":
+        if (keyword != null && keyword.has("pattern")) {
+          return "contains a control character or line separator";
+        }
+        if (keyword != null && keyword.has("const")) {
+          String c = keyword.get("const").asText();
+          return c.matches("0+") ? "must not be all zeros" : "must not be " + c;
+        }
+        return m.getError();
+      case "const":
+        return keyword != null && keyword.isValueNode() ? "must be " + keyword.asText() : m.getError();
+      case "enum":
+        if (keyword != null && keyword.isArray()) {
+          List<String> values = new ArrayList<>();
+          keyword.forEach(v -> values.add(v.asText()));
+          return "must be one of " + String.join(", ", values);
+        }
+        return m.getError();
+      case "pattern":
+        if (keyword != null && keyword.isTextual()) {
+          return keyword.textValue().equals(timePattern)
+              ? TIME_PROBLEM
+              : "does not match " + keyword.textValue();
+        }
+        return m.getError();
+      case "format":
+        return TIME_PROBLEM; // the schema asserts a format for times only
+
+      default:
+        return m.getError();
+    }
+  }
+
+  /** One problem with one field. */
+  static final class Violation {
+    final String field;
+    final String problem;
+
+    Violation(String field, String problem) {
+      this.field = field;
+      this.problem = problem;
+    }
+
+    /** Position of the field in canonical order; the line as a whole first, unknown keys last. */
+    int order() {
+      if (ROOT.equals(field)) {
+        return -1;
+      }
+      int bracket = field.indexOf('[');
+      Field<?> f = Fields.byKey(bracket < 0 ? field : field.substring(0, bracket));
+      return f == null ? Integer.MAX_VALUE : f.index();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Violation
+          && ((Violation) o).field.equals(field)
+          && ((Violation) o).problem.equals(problem);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * field.hashCode() + problem.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return field + ": " + problem;
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.identitylog.emit;
+
+import dev.identitylog.event.Field;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.Timestamps;
+import dev.identitylog.outcome.Coded;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes an identity event as the canonical JSON line of the standard: one flat object, keys in
+ * canonical order, absent fields omitted, no trailing newline.
+ *
+ * <p>Strings are escaped per RFC 8259; in addition every control character (C0, DEL, C1), the
+ * line and paragraph separators U+2028 and U+2029, and any unpaired surrogate are written as
+ * {@code \}{@code uXXXX}, so a value can never break the line, whatever reads it (a JavaScript
+ * parser, a terminal, a line-oriented shipper). Events are sanitized when built, so for them these
+ * escapes are a second line of defence; {@link #appendString} also serves values that were not.
+ *
+ * <p>This runs once per request on every hop, so it is hand-written: keys are pre-quoted once per
+ * field, values are appended straight into the builder, and runs of characters that need no escape
+ * are copied in one call.
+ */
+public final class JsonLineWriter {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** {@code "key":} for every field, indexed by {@link Field#index()}, computed once. */
+  private static final String[] KEY_PREFIX = new String[Fields.count()];
+
+  static {
+    for (Field<?> f : Fields.ALL) {
+      StringBuilder sb = new StringBuilder(f.key().length() + 3);
+      appendString(sb, f.key());
+      KEY_PREFIX[f.index()] = sb.append(':').toString();
+    }
+  }
+
+  /** Builders above this capacity are not kept per thread, so one huge event cannot pin memory. */
+  static final int MAX_CACHED_CAPACITY = 16 * 1024;
+
+  private static final int INITIAL_CAPACITY = 1024;
+
+  private static final ThreadLocal<StringBuilder> BUFFER =
+      ThreadLocal.withInitial(() -> new StringBuilder(INITIAL_CAPACITY));
+
+  private JsonLineWriter() {}
+
+  /** The canonical JSON line of an event, without a trailing newline. */
+  public static String toJson(IdentityEvent event) {
+    StringBuilder sb = BUFFER.get();
+    sb.setLength(0);
+    appendTo(sb, event);
+    String line = sb.toString();
+    if (sb.capacity() > MAX_CACHED_CAPACITY) {
+      BUFFER.set(new StringBuilder(INITIAL_CAPACITY));
+    }
+    return line;
+  }
+
+  /** Appends the canonical JSON line of an event to {@code sb}, without a trailing newline. */
+  public static void appendTo(StringBuilder sb, IdentityEvent event) {
+    sb.append('{');
+    Visitor v = new Visitor(sb);
+    event.forEach(v);
+    sb.append('}');
+  }
+
+  /**
+   * Appends {@code s} as a quoted JSON string, escaped as described in the class comment. Shared
+   * with the Logback encoder and the command line, so every writer of the project escapes alike.
+   */
+  public static void appendString(StringBuilder sb, CharSequence s) {
+    sb.append('"');
+    int len = s.length();
+    int run = 0; // start of the current run of characters copied unchanged
+    for (int i = 0; i < len; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        if (c != '"' && c != '\\') {
+          continue;
+        }
+      } else if (!needsUnicodeEscape(s, i, c)) {
+        continue;
+      }
+      if (run < i) {
+        sb.append(s, run, i);
+      }
+      if (c == '"') {
+        sb.append('\\').append('"');
+      } else if (c == '\\') {
+        sb.append('\\').append('\\');
+      } else {
+        sb.append('\\').append('u')
+            .append(HEX[(c >> 12) & 0xf])
+            .append(HEX[(c >> 8) & 0xf])
+            .append(HEX[(c >> 4) & 0xf])
+            .append(HEX[c & 0xf]);
+      }
+      run = i + 1;
+    }
+    if (run < len) {
+      sb.append(s, run, len);
+    }
+    sb.append('"');
+  }
+
+  /** Appends a list of strings as a JSON array; null items are skipped. */
+  public static void appendStrings(StringBuilder sb, List<?> values) {
+    sb.append('[');
+    boolean first = true;
+    for (int i = 0, n = values.size(); i < n; i++) {
+      Object o = values.get(i);
+      if (o == null) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      appendString(sb, o.toString());
+    }
+    sb.append(']');
+  }
+
+  private static boolean needsUnicodeEscape(CharSequence s, int i, char c) {
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+      return true;
+    }
+    if (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE) {
+      return false;
+    }
+    // A well-formed pair is copied as is; a lone half would not survive UTF-8 encoding.
+    if (Character.isHighSurrogate(c)) {
+      return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+    }
+    return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+  }
+
+  /** Writes one value of a known field kind; the caller has written the key. */
+  static void appendValue(StringBuilder sb, Field<?> field, Object value) {
+    switch (field.kind()) {
+      case STRING:
+        appendString(sb, (String) value);
+        break;
+      case LONG:
+        sb.append(((Long) value).longValue());
+        break;
+      case BOOLEAN:
+        sb.append(((Boolean) value).booleanValue());
+        break;
+      case STRINGS:
+        appendStrings(sb, (List<?>) value);
+        break;
+      case TIME:
+        sb.append('"');
+        Timestamps.appendTo(sb, (Instant) value);
+        sb.append('"');
+        break;
+      case CODE:
+        appendString(sb, ((Coded) value).code());
+        break;
+      default:
+        throw new AssertionError(field.kind());
+    }
+  }
+
+  /** Appends fields as they are visited; one short-lived instance per event. */
+  private static final class Visitor implements IdentityEvent.FieldVisitor {
+    private final StringBuilder sb;
+    private boolean first = true;
+
+    Visitor(StringBuilder sb) {
+      this.sb = sb;
+    }
+
+    @Override
+    public void visit(Field<?> field, Object value) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append(KEY_PREFIX[field.index()]);
+      appendValue(sb, field, value);
+    }
+
+    @Override
+    public void visitClaim(String key, String value) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      appendString(sb, key);
+      sb.append(':');
+      appendString(sb, value);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.identitylog.emit;
+
+import dev.identitylog.event.Field;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.Timestamps;
+import dev.identitylog.outcome.Coded;
+import dev.identitylog.outcome.EventOutcome;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.Span;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Emits each event into OpenTelemetry: every field becomes an attribute of the current span (when
+ * it is recording), and a log record is written through the Logs bridge with the event name as
+ * its EventName, severity INFO for {@code success} and WARN otherwise, the same attributes, and
+ * the one-line summary as its body. The log record carries the current context, so a backend
+ * links it to the span.
+ *
+ * <p>Times and coded values are string attributes, as in the JSON line; counts are longs, flags
+ * booleans, and lists string arrays.
+ */
+public final class OpenTelemetryEventSink implements EventSink {
+  /** The instrumentation scope of the log records. */
+  public static final String SCOPE_NAME = "dev.identitylog";
+
+  /** Attribute keys per field, built once: indexed by {@link Field#index()}. */
+  private static final AttributeKey<?>[] KEYS = new AttributeKey<?>[Fields.count()];
+
+  static {
+    for (Field<?> f : Fields.ALL) {
+      KEYS[f.index()] = keyFor(f);
+    }
+  }
+
+  /** Claim keys come from an allowlist, so they are few; the bound only guards misuse. */
+  private static final int MAX_CACHED_CLAIM_KEYS = 256;
+
+  private static final ConcurrentHashMap<String, AttributeKey<String>> CLAIM_KEYS =
+      new ConcurrentHashMap<>();
+
+  private final Logger logger;
+
+  private OpenTelemetryEventSink(Logger logger) {
+    this.logger = logger;
+  }
+
+  /** A sink writing spans attributes and log records through this OpenTelemetry instance. */
+  public static OpenTelemetryEventSink create(OpenTelemetry openTelemetry) {
+    if (openTelemetry == null) {
+      throw new NullPointerException("openTelemetry");
+    }
+    return new OpenTelemetryEventSink(openTelemetry.getLogsBridge().get(SCOPE_NAME));
+  }
+
+  @Override
+  public void emit(IdentityEvent event) {
+    Span span = Span.current();
+    if (span.isRecording()) {
+      event.forEach(new SpanAttributes(span));
+    }
+    Severity severity =
+        event.get(Fields.EVENT_OUTCOME) == EventOutcome.SUCCESS ? Severity.INFO : Severity.WARN;
+    if (!logger.isEnabled(severity)) {
+      return;
+    }
+    LogRecordBuilder record =
+        logger
+            .logRecordBuilder()
+            .setSeverity(severity)
+            .setSeverityText(severity == Severity.INFO ? "INFO" : "WARN")
+            .setBody(Summary.of(event));
+    if (event.has(Fields.EVENT_NAME)) {
+      record.setEventName(event.get(Fields.EVENT_NAME).code());
+    }
+    Instant timestamp = event.get(Fields.TIMESTAMP);
+    if (timestamp != null) {
+      record.setTimestamp(timestamp);
+    }
+    event.forEach(new RecordAttributes(record));
+    record.emit();
+  }
+
+  @Override
+  public String toString() {
+    return "OpenTelemetryEventSink{" + SCOPE_NAME + "}";
+  }
+
+  private static AttributeKey<?> keyFor(Field<?> f) {
+    switch (f.kind()) {
+      case LONG:
+        return AttributeKey.longKey(f.key());
+      case BOOLEAN:
+        return AttributeKey.booleanKey(f.key());
+      case STRINGS:
+        return AttributeKey.stringArrayKey(f.key());
+      default:
+        return AttributeKey.stringKey(f.key()); // STRING, TIME, CODE
+    }
+  }
+
+  static AttributeKey<String> claimKey(String key) {
+    AttributeKey<String> k = CLAIM_KEYS.get(key);
+    if (k == null) {
+      k = AttributeKey.stringKey(key);
+      if (CLAIM_KEYS.size() < MAX_CACHED_CLAIM_KEYS) {
+        CLAIM_KEYS.putIfAbsent(key, k);
+      }
+    }
+    return k;
+  }
+
+  /** The key with the attribute value: strings, longs, booleans or string lists. */
+  @SuppressWarnings("unchecked")
+  static <T> AttributeKey<T> key(Field<?> field) {
+    return (AttributeKey<T>) KEYS[field.index()];
+  }
+
+  static Object attributeValue(Field<?> field, Object value) {
+    switch (field.kind()) {
+      case TIME:
+        return Timestamps.format((Instant) value);
+      case CODE:
+        return ((Coded) value).code();
+      default:
+        return value;
+    }
+  }
+
+  private static final class SpanAttributes implements IdentityEvent.FieldVisitor {
+    private final Span span;
+
+    SpanAttributes(Span span) {
+      this.span = span;
+    }
+
+    @Override
+    public void visit(Field<?> field, Object value) {
+      span.setAttribute(key(field), attributeValue(field, value));
+    }
+
+    @Override
+    public void visitClaim(String key, String value) {
+      span.setAttribute(claimKey(key), value);
+    }
+  }
+
+  private static final class RecordAttributes implements IdentityEvent.FieldVisitor {
+    private final LogRecordBuilder record;
+
+    RecordAttributes(LogRecordBuilder record) {
+      this.record = record;
+    }
+
+    @Override
+    public void visit(Field<?> field, Object value) {
+      record.setAttribute(key(field), attributeValue(field, value));
+    }
+
+    @Override
+    public void visitClaim(String key, String value) {
+      record.setAttribute(claimKey(key), value);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.identitylog.emit;
+
+import dev.identitylog.event.Field;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.Timestamps;
+import dev.identitylog.outcome.Coded;
+import dev.identitylog.outcome.EventOutcome;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Logs each event through SLF4J: INFO when {@code event.outcome} is {@code success}, WARN
+ * otherwise (failure, unknown, or absent: an event that cannot say it succeeded deserves a look).
+ * Every field is a key-value pair of the SLF4J 2 fluent API, in canonical order; the message is a
+ * one-line summary. With {@link dev.identitylog.emit.logback.IdentityEventEncoder} on the
+ * appender, the output is exactly the canonical JSON line.
+ *
+ * <p>Values are passed as {@code String}, {@code Long}, {@code Boolean} and {@code List<String>};
+ * times as their RFC 3339 string and coded values as their code, so any structured encoder writes
+ * what the standard says without knowing this library's types.
+ */
+public final class Slf4jEventSink implements EventSink {
+  /** The logger events are written to by default. */
+  public static final String LOGGER_NAME = "identity.events";
+
+  private final Logger logger;
+
+  private Slf4jEventSink(Logger logger) {
+    this.logger = logger;
+  }
+
+  /** A sink writing to the logger {@value #LOGGER_NAME}. */
+  public static Slf4jEventSink create() {
+    return new Slf4jEventSink(LoggerFactory.getLogger(LOGGER_NAME));
+  }
+
+  /** A sink writing to the given logger. */
+  public static Slf4jEventSink create(Logger logger) {
+    if (logger == null) {
+      throw new NullPointerException("logger");
+    }
+    return new Slf4jEventSink(logger);
+  }
+
+  @Override
+  public void emit(IdentityEvent event) {
+    boolean success = event.get(Fields.EVENT_OUTCOME) == EventOutcome.SUCCESS;
+    // Check first: when the level is off, neither the pairs nor the summary are built.
+    if (success ? !logger.isInfoEnabled() : !logger.isWarnEnabled()) {
+      return;
+    }
+    LoggingEventBuilder builder = success ? logger.atInfo() : logger.atWarn();
+    event.forEach(new KeyValues(builder));
+    builder.setMessage(Summary.of(event)).log();
+  }
+
+  @Override
+  public String toString() {
+    return "Slf4jEventSink{" + logger.getName() + "}";
+  }
+
+  /** The value as handed to SLF4J: plain JSON-like types only. */
+  static Object plainValue(Field<?> field, Object value) {
+    switch (field.kind()) {
+      case TIME:
+        return Timestamps.format((Instant) value);
+      case CODE:
+        return ((Coded) value).code();
+      default:
+        return value; // String, Long, Boolean, unmodifiable List<String>
+    }
+  }
+
+  private static final class KeyValues implements IdentityEvent.FieldVisitor {
+    private final LoggingEventBuilder builder;
+
+    KeyValues(LoggingEventBuilder builder) {
+      this.builder = builder;
+    }
+
+    @Override
+    public void visit(Field<?> field, Object value) {
+      builder.addKeyValue(field.key(), plainValue(field, value));
+    }
+
+    @Override
+    public void visitClaim(String key, String value) {
+      builder.addKeyValue(key, value);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.identitylog.emit.logback;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.encoder.EncoderBase;
+import dev.identitylog.emit.JsonLineWriter;
+import dev.identitylog.event.Timestamps;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * A Logback encoder that writes one JSON object per line. For an event with key-value pairs, as
+ * {@link dev.identitylog.emit.Slf4jEventSink} logs them, the object is exactly those pairs in
+ * order, so the line is byte for byte the canonical JSON line of the standard:
+ *
+ * <pre>{@code
+ * <appender name="IDENTITY" class="ch.qos.logback.core.FileAppender">
+ *   <file>identity-events.log</file>
+ *   <encoder class="dev.identitylog.emit.logback.IdentityEventEncoder"/>
+ * </appender>
+ * <logger name="identity.events" level="INFO" additivity="false">
+ *   <appender-ref ref="IDENTITY"/>
+ * </logger>
+ * }</pre>
+ *
+ * <p>Any other event (no key-value pairs) becomes {@code timestamp}, {@code log.level}, {@code
+ * log.logger} and {@code message}, plus {@code error.stack_trace} when it carries an exception, so
+ * the same appender can take the library's own warnings without breaking the one-object-per-line
+ * format.
+ *
+ * <p>Pair values are written as JSON strings, numbers, booleans and arrays; null values are left
+ * out, as the standard never writes null; any other object is written as its string form.
+ */
+public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
+  private static final int INITIAL_CAPACITY = 1024;
+  private static final int MAX_CACHED_CAPACITY = 16 * 1024;
+
+  private static final ThreadLocal<StringBuilder> BUFFER =
+      ThreadLocal.withInitial(() -> new StringBuilder(INITIAL_CAPACITY));
+
+  @Override
+  public byte[] headerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte[] footerBytes() {
+    return null;
+  }
+
+  @Override
+  public byte[] encode(ILoggingEvent event) {
+    StringBuilder sb = BUFFER.get();
+    sb.setLength(0);
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null && !pairs.isEmpty()) {
+      appendPairs(sb, pairs);
+    } else {
+      appendPlain(sb, event);
+    }
+    sb.append('\n');
+    byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+    if (sb.capacity() > MAX_CACHED_CAPACITY) {
+      BUFFER.set(new StringBuilder(INITIAL_CAPACITY));
+    }
+    return bytes;
+  }
+
+  static void appendPairs(StringBuilder sb, List<KeyValuePair> pairs) {
+    sb.append('{');
+    boolean first = true;
+    for (int i = 0, n = pairs.size(); i < n; i++) {
+      KeyValuePair kv = pairs.get(i);
+      if (kv == null || kv.key == null || kv.value == null) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      JsonLineWriter.appendString(sb, kv.key);
+      sb.append(':');
+      appendValue(sb, kv.value);
+    }
+    sb.append('}');
+  }
+
+  private static void appendPlain(StringBuilder sb, ILoggingEvent event) {
+    sb.append("{\"timestamp\":\"");
+    Timestamps.appendTo(sb, Instant.ofEpochMilli(event.getTimeStamp()));
+    sb.append("\",\"log.level\":");
+    JsonLineWriter.appendString(sb, String.valueOf(event.getLevel()));
+    sb.append(",\"log.logger\":");
+    JsonLineWriter.appendString(sb, String.valueOf(event.getLoggerName()));
+    String message = event.getFormattedMessage();
+    if (message != null) {
+      sb.append(",\"message\":");
+      JsonLineWriter.appendString(sb, message);
+    }
+    IThrowableProxy thrown = event.getThrowableProxy();
+    if (thrown != null) {
+      sb.append(",\"error.stack_trace\":");
+      JsonLineWriter.appendString(sb, ThrowableProxyUtil.asString(thrown));
+    }
+    sb.append('}');
+  }
+
+  private static void appendValue(StringBuilder sb, Object value) {
+    if (value instanceof String) {
+      JsonLineWriter.appendString(sb, (String) value);
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      sb.append(((Number) value).longValue());
+    } else if (value instanceof Boolean) {
+      sb.append(((Boolean) value).booleanValue());
+    } else if (value instanceof Collection) {
+      appendArray(sb, (Collection<?>) value);
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isFinite(d)) {
+        sb.append(d);
+      } else {
+        JsonLineWriter.appendString(sb, Double.toString(d)); // JSON has no NaN or Infinity
+      }
+    } else if (value instanceof BigInteger) {
+      sb.append(value);
+    } else if (value instanceof BigDecimal) {
+      sb.append(((BigDecimal) value).toPlainString());
+    } else {
+      JsonLineWriter.appendString(sb, String.valueOf(value));
+    }
+  }
+
+  private static void appendArray(StringBuilder sb, Collection<?> values) {
+    sb.append('[');
+    boolean first = true;
+    for (Object o : values) {
+      if (o == null) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      appendValue(sb, o);
+    }
+    sb.append(']');
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The Logback encoder that writes identity events as canonical JSON lines. Needs Logback on the
+ * class path; the core does not depend on it otherwise.
+ */
+package dev.identitylog.emit.logback;

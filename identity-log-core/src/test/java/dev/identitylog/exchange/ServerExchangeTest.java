@@ -1,0 +1,360 @@
+package dev.identitylog.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.identitylog.IdentityLog;
+import dev.identitylog.RequestIdentity;
+import dev.identitylog.event.CertSource;
+import dev.identitylog.event.EventName;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.HopLayer;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.TokenType;
+import dev.identitylog.event.TraceOrigin;
+import dev.identitylog.outcome.EventOutcome;
+import dev.identitylog.outcome.Outcome;
+import dev.identitylog.outcome.Reason;
+import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.trust.TrustedProxies;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+class ServerExchangeTest {
+  private static final String TRACEPARENT =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+  private final CollectingSink sink = new CollectingSink();
+
+  private IdentityLog log(TrustedProxies trust, boolean strict) {
+    return IdentityLog.builder()
+        .serviceName("gateway")
+        .hopLayer(HopLayer.GATEWAY)
+        .trustedProxies(trust)
+        .strictForwarding(strict)
+        .addSink(sink)
+        .build();
+  }
+
+  private IdentityLog log() {
+    return log(TrustedProxies.none(), false);
+  }
+
+  @Test
+  void startsATraceAndARequestIdWhenNoneArrive() {
+    ServerExchange x = log().startServer(new FakeInboundRequest());
+    IdentityEvent e = x.finishHttp(200, null, null);
+
+    assertThat(e.get(Fields.EVENT_NAME)).isEqualTo(EventName.SERVER);
+    assertThat(e.get(Fields.SCHEMA)).isEqualTo("1.0");
+    assertThat(e.get(Fields.SERVICE_NAME)).isEqualTo("gateway");
+    assertThat(e.get(Fields.HOP_LAYER)).isEqualTo(HopLayer.GATEWAY);
+    assertThat(e.get(Fields.TRACE_ID)).matches("[0-9a-f]{32}");
+    assertThat(e.get(Fields.SPAN_ID)).matches("[0-9a-f]{16}");
+    assertThat(e.has(Fields.SPAN_PARENT_ID)).isFalse();
+    assertThat(e.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.GENERATED);
+    assertThat(e.get(Fields.REQUEST_ID)).isNotBlank();
+    assertThat(e.get(Fields.HTTP_REQUEST_METHOD)).isEqualTo("GET");
+    assertThat(e.get(Fields.URL_PATH)).isEqualTo("/orders/42");
+    assertThat(e.get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    assertThat(e.get(Fields.NETWORK_PEER_ADDRESS)).isEqualTo("192.0.2.10");
+    assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.SUCCESS);
+    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.NOT_APPLICABLE);
+    assertThat(e.get(Fields.AUTHN_INFERRED)).isTrue();
+    assertThat(e.get(Fields.EVENT_DURATION)).isNotNegative();
+    assertThat(e.has(Fields.ERROR_TYPE)).isFalse();
+    assertThat(sink.events()).containsExactly(e);
+  }
+
+  @Test
+  void continuesAReceivedTraceAndRequestId() {
+    ServerExchange x =
+        log().startServer(
+            new FakeInboundRequest()
+                .header("traceparent", TRACEPARENT)
+                .header("tracestate", "congo=t61rcWkgMzE")
+                .header("X-Request-ID", "req-123"));
+    IdentityEvent e = x.finishHttp(204, null, null);
+
+    assertThat(e.get(Fields.TRACE_ID)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(e.get(Fields.SPAN_PARENT_ID)).isEqualTo("00f067aa0ba902b7");
+    assertThat(e.get(Fields.SPAN_ID)).isNotEqualTo("00f067aa0ba902b7").matches("[0-9a-f]{16}");
+    assertThat(e.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.TRACEPARENT);
+    assertThat(e.get(Fields.REQUEST_ID)).isEqualTo("req-123");
+    assertThat(x.traceState()).isEqualTo("congo=t61rcWkgMzE");
+  }
+
+  @Test
+  void replacesAnInvalidTraceparentAndSaysSo() {
+    IdentityEvent e =
+        log().startServer(new FakeInboundRequest().header("traceparent", "00-XYZ-bad-01"))
+            .finishHttp(200, null, null);
+    assertThat(e.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.INVALID);
+    assertThat(e.get(Fields.TRACE_ID)).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void recordedDecisionsWinOverInference() {
+    ServerExchange x = log().startServer(new FakeInboundRequest().header("Authorization", "Bearer opaque-token-value"));
+    x.authnSucceeded().authzFailed(Reason.ACTOR_NOT_PERMITTED, "orders:admin");
+    IdentityEvent e = x.finishHttp(403, "Bearer error=\"insufficient_scope\"", null);
+
+    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.SUCCESS);
+    assertThat(e.has(Fields.AUTHN_INFERRED)).isFalse();
+    assertThat(e.get(Fields.AUTHZ_OUTCOME)).isEqualTo(Outcome.FAILURE);
+    assertThat(e.get(Fields.AUTHZ_REASON)).isEqualTo(Reason.ACTOR_NOT_PERMITTED);
+    assertThat(e.get(Fields.AUTHZ_POLICY)).isEqualTo("orders:admin");
+    assertThat(e.has(Fields.AUTHZ_INFERRED)).isFalse();
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.ACTOR_NOT_PERMITTED);
+    assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
+  }
+
+  @Test
+  void infersAnExpiredTokenFromA401() throws Exception {
+    String token = hs256(Instant.now().minusSeconds(60));
+    IdentityEvent e =
+        log().startServer(new FakeInboundRequest().header("Authorization", "Bearer " + token))
+            .finishHttp(401, "Bearer error=\"invalid_token\"", null);
+
+    assertThat(e.get(Fields.TOKEN_TYPE)).isEqualTo(TokenType.JWT);
+    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.FAILURE);
+    assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.TOKEN_EXPIRED);
+    assertThat(e.get(Fields.AUTHN_INFERRED)).isTrue();
+    assertThat(e.get(Fields.AUTHZ_OUTCOME)).isEqualTo(Outcome.NOT_APPLICABLE);
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.TOKEN_EXPIRED);
+    assertThat(e.toString()).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+  }
+
+  @Test
+  void infersAMissingCredentialFromA401() {
+    IdentityEvent e = log().startServer(new FakeInboundRequest()).finishHttp(401, null, null);
+    assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.CREDENTIAL_MISSING);
+  }
+
+  @Test
+  void infersInsufficientScopeOrPolicyFromA403() throws Exception {
+    String token = hs256(Instant.now().plusSeconds(600));
+    IdentityEvent scope =
+        log().startServer(new FakeInboundRequest().header("Authorization", "Bearer " + token))
+            .finishHttp(403, "Bearer error=\"insufficient_scope\"", null);
+    assertThat(scope.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.SUCCESS);
+    assertThat(scope.get(Fields.AUTHZ_REASON)).isEqualTo(Reason.INSUFFICIENT_SCOPE);
+    assertThat(scope.get(Fields.AUTHZ_INFERRED)).isTrue();
+
+    IdentityEvent policy =
+        log().startServer(new FakeInboundRequest().header("Authorization", "Bearer " + token))
+            .finishHttp(403, null, null);
+    assertThat(policy.get(Fields.AUTHZ_REASON)).isEqualTo(Reason.POLICY_DENIED);
+  }
+
+  @Test
+  void namesTheDependencyBehindA503() {
+    IdentityLog log = log();
+    ServerExchange x = log.startServer(new FakeInboundRequest());
+    try (Scope ignored = x.makeCurrent()) {
+      ClientExchange call = log.startClient(new OutboundRequest() {
+        @Override
+        public String serverAddress() {
+          return "inventory";
+        }
+      });
+      call.finishHttp(-1, new ConnectException("Connection refused"));
+    }
+    IdentityEvent e = x.finishHttp(503, null, null);
+
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.FAILURE);
+    assertThat(e.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.CONNECT_FAILURE);
+    assertThat(e.get(Fields.DEPENDENCY_NAME)).isEqualTo("inventory");
+    assertThat(e.get(Fields.DEPENDENCY_INFERRED)).isTrue();
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CONNECT_FAILURE);
+    assertThat(sink.events()).hasSize(2);
+  }
+
+  @Test
+  void a503WithoutAFailedCallIsAnUnknownDependencyOutcome() {
+    IdentityEvent e = log().startServer(new FakeInboundRequest()).finishHttp(503, null, null);
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.UNKNOWN);
+    assertThat(e.has(Fields.DEPENDENCY_REASON)).isFalse();
+  }
+
+  @Test
+  void throttlingAndClientAbortAreNeitherPhase() {
+    assertThat(log().startServer(new FakeInboundRequest()).finishHttp(429, null, null)
+            .get(Fields.ERROR_TYPE))
+        .isEqualTo(Reason.THROTTLED);
+    IdentityEvent aborted = log().startServer(new FakeInboundRequest()).finishAborted(200, null);
+    assertThat(aborted.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CLIENT_ABORT);
+    assertThat(aborted.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
+  }
+
+  @Test
+  void ignoresAndFlagsForwardedIdentityFromAnUntrustedPeer() {
+    FakeInboundRequest req = xfccRequest();
+    ServerExchange x = log().startServer(req);
+    assertThat(x.shouldReject()).isFalse();
+    IdentityEvent e = x.finishHttp(200, null, null);
+
+    assertThat(e.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+    assertThat(e.has(Fields.TLS_CLIENT_HASH_SHA256)).isFalse();
+    assertThat(e.has(Fields.CERT_SOURCE)).isFalse();
+    assertThat(e.has(Fields.WORKLOAD_ID)).isFalse();
+    assertThat(e.has(Fields.CLIENT_ADDRESS)).isFalse();
+  }
+
+  @Test
+  void strictModeRejectsUntrustedForwardedIdentity() {
+    ServerExchange x = log(TrustedProxies.none(), true).startServer(xfccRequest());
+    assertThat(x.shouldReject()).isTrue();
+    IdentityEvent e = x.finishHttp(400, null, null);
+    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.FAILURE);
+    assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.IDENTITY_HEADER_UNTRUSTED);
+    assertThat(e.has(Fields.AUTHN_INFERRED)).isFalse();
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.IDENTITY_HEADER_UNTRUSTED);
+  }
+
+  @Test
+  void takesForwardedIdentityFromATrustedProxy() {
+    IdentityEvent e =
+        log(TrustedProxies.parse("192.0.2.0/24"), true).startServer(xfccRequest())
+            .finishHttp(200, null, null);
+
+    assertThat(e.has(Fields.FORWARDED_UNTRUSTED)).isFalse();
+    assertThat(e.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.XFCC);
+    assertThat(e.get(Fields.CERT_FORWARDED_BY)).isEqualTo("spiffe://example.org/edge");
+    assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo("AB".repeat(32));
+    assertThat(e.get(Fields.TLS_CLIENT_ALTERNATIVE_NAMES))
+        .containsExactly("spiffe://example.org/ns/shop/sa/web", "web.example.org");
+    assertThat(e.get(Fields.WORKLOAD_ID)).isEqualTo("spiffe://example.org/ns/shop/sa/web");
+    assertThat(e.get(Fields.CLIENT_ADDRESS)).isEqualTo("203.0.113.7");
+  }
+
+  @Test
+  void finishesExactlyOnce() {
+    ServerExchange x = log().startServer(new FakeInboundRequest());
+    assertThat(x.finishHttp(200, null, null)).isNotNull();
+    assertThat(x.finishHttp(500, null, null)).isNull();
+    assertThat(x.finishAborted(-1, null)).isNull();
+    assertThat(sink.events()).hasSize(1);
+    assertThat(x.isFinished()).isTrue();
+  }
+
+  @Test
+  void bindsTheRequestToTheThreadAndTheMdc() {
+    ServerExchange x =
+        log().startServer(new FakeInboundRequest().header("X-Request-ID", "abc"));
+    MDC.put(ServerExchange.MDC_REQUEST_ID, "outer");
+    try (Scope ignored = x.makeCurrent()) {
+      assertThat(RequestIdentity.current()).isSameAs(x);
+      assertThat(MDC.get(ServerExchange.MDC_TRACE_ID)).isEqualTo(x.traceId());
+      assertThat(MDC.get(ServerExchange.MDC_REQUEST_ID)).isEqualTo("abc");
+    } finally {
+      assertThat(MDC.get(ServerExchange.MDC_REQUEST_ID)).isEqualTo("outer");
+      MDC.clear();
+    }
+    assertThat(RequestIdentity.current().isRecording()).isFalse();
+    assertThat(MDC.get(ServerExchange.MDC_TRACE_ID)).isNull();
+  }
+
+  @Test
+  void aRequestThatThrowsAtEveryTurnStillYieldsAnEvent() {
+    InboundRequest hostile = name -> {
+      throw new IllegalStateException("recycled request");
+    };
+    IdentityLog log = log();
+    ServerExchange x = log.startServer(hostile);
+    IdentityEvent e = x.finishHttp(200, null, null);
+    assertThat(e.get(Fields.TRACE_ID)).matches("[0-9a-f]{32}");
+    assertThat(e.get(Fields.SERVICE_NAME)).isEqualTo("gateway");
+    assertThat(log.internalErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void clientCallsContinueTheRequestTrace() throws Exception {
+    IdentityLog log = log();
+    ServerExchange x =
+        log.startServer(new FakeInboundRequest().header("traceparent", TRACEPARENT)
+            .header("tracestate", "congo=t61rcWkgMzE").header("X-Request-ID", "req-9"));
+    String outboundToken = hs256(Instant.now().plusSeconds(300));
+    ClientExchange call;
+    try (Scope ignored = x.makeCurrent()) {
+      call = log.startClient(new OutboundRequest() {
+        @Override
+        public String method() {
+          return "POST";
+        }
+
+        @Override
+        public String url() {
+          return "https://user:secret@backend.example:8443/items?api_key=s3cret#frag";
+        }
+
+        @Override
+        public String serverAddress() {
+          return "backend.example";
+        }
+
+        @Override
+        public String authorization() {
+          return "Bearer " + outboundToken;
+        }
+      });
+    }
+    assertThat(call.propagationHeaders())
+        .containsEntry("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-" + call.spanId() + "-01")
+        .containsEntry("tracestate", "congo=t61rcWkgMzE")
+        .containsEntry("X-Request-ID", "req-9");
+    call.attempt();
+    call.attempt();
+    IdentityEvent e = call.finishHttp(201, null);
+
+    assertThat(e.get(Fields.EVENT_NAME)).isEqualTo(EventName.CLIENT);
+    assertThat(e.get(Fields.TRACE_ID)).isEqualTo(x.traceId());
+    assertThat(e.get(Fields.SPAN_PARENT_ID)).isEqualTo(x.spanId());
+    assertThat(e.get(Fields.SPAN_ID)).isEqualTo(call.spanId()).isNotEqualTo(x.spanId());
+    assertThat(e.get(Fields.URL_FULL)).isEqualTo("https://backend.example:8443/items");
+    assertThat(e.get(Fields.CLIENT_ATTEMPTS)).isEqualTo(2L);
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.SUCCESS);
+    assertThat(e.get(Fields.TOKEN_AUDIENCE)).containsExactly("orders");
+    assertThat(e.get(Fields.TOKEN_HASH)).isEqualTo(expectedHash(outboundToken));
+    assertThat(e.toString()).doesNotContain("secret").doesNotContain(outboundToken);
+  }
+
+  private static FakeInboundRequest xfccRequest() {
+    return new FakeInboundRequest()
+        .header(
+            "x-forwarded-client-cert",
+            "By=spiffe://example.org/edge;Hash=" + "ab".repeat(32)
+                + ";URI=spiffe://example.org/ns/shop/sa/web;DNS=web.example.org")
+        .header("X-Forwarded-For", "203.0.113.7");
+  }
+
+  private static String hs256(Instant expiry) throws Exception {
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader(JWSAlgorithm.HS256),
+            new JWTClaimsSet.Builder()
+                .issuer("https://issuer.example")
+                .subject("alice")
+                .audience(List.of("orders"))
+                .expirationTime(Date.from(expiry))
+                .build());
+    jwt.sign(new MACSigner("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+    return jwt.serialize();
+  }
+
+  private static String expectedHash(String token) throws Exception {
+    byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(d, 0, 16);
+  }
+}
