@@ -33,7 +33,7 @@ final class IdentityServerInterceptor implements ServerInterceptor {
     try {
       exchange = log.startServer(new GrpcInboundRequest(log, keys, call, headers));
       context = Context.current().withValue(ExchangeContext.EXCHANGE, exchange);
-      recorded = new RecordedServerCall<>(call, exchange, log);
+      recorded = new RecordedServerCall<>(call, exchange, context, log);
     } catch (Throwable t) {
       log.internalError("starting a received gRPC call", t);
       return next.startCall(call, headers);
@@ -46,16 +46,18 @@ final class IdentityServerInterceptor implements ServerInterceptor {
     ServerCall.Listener<ReqT> listener;
     // Streaming handlers run service code right here, so the record is bound already.
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       listener = next.startCall(recorded, headers);
     } catch (Throwable t) {
       // The server closes the call with this status; record it, since close() will not be seen.
-      recorded.failed(Status.fromThrowable(t), t);
+      recorded.end(Status.fromThrowable(t), t);
       throw t;
     } finally {
+      bound.close();
       context.detach(previous);
     }
-    return new RecordedServerListener<>(listener, recorded, context);
+    return new RecordedServerListener<>(listener, recorded);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.identitylog.grpc;
 import dev.identitylog.exchange.Scope;
 import dev.identitylog.exchange.ServerExchange;
 import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.ServerCall;
 import io.grpc.Status;
@@ -14,30 +13,31 @@ import io.grpc.Status;
  * RecordedServerCall#close}: a callback that threw, or a cancellation.
  */
 final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
-  /** What the server sends when a callback throws (grpc-java closes the call with UNKNOWN). */
+  /** What grpc-java closes a call with when a callback throws. */
   private static final Status CALLBACK_FAILED = Status.UNKNOWN;
 
   private final RecordedServerCall<ReqT, ?> call;
   private final ServerExchange exchange;
   private final Context context;
 
-  RecordedServerListener(
-      ServerCall.Listener<ReqT> delegate, RecordedServerCall<ReqT, ?> call, Context context) {
+  RecordedServerListener(ServerCall.Listener<ReqT> delegate, RecordedServerCall<ReqT, ?> call) {
     super(delegate);
     this.call = call;
     this.exchange = call.exchange;
-    this.context = context;
+    this.context = call.context;
   }
 
   @Override
   public void onMessage(ReqT message) {
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       super.onMessage(message);
     } catch (Throwable t) {
-      call.failed(CALLBACK_FAILED, t);
+      call.end(CALLBACK_FAILED, t);
       throw t;
     } finally {
+      bound.close();
       context.detach(previous);
     }
   }
@@ -45,12 +45,14 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
   @Override
   public void onHalfClose() {
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       super.onHalfClose();
     } catch (Throwable t) {
-      call.failed(CALLBACK_FAILED, t);
+      call.end(CALLBACK_FAILED, t);
       throw t;
     } finally {
+      bound.close();
       context.detach(previous);
     }
   }
@@ -58,12 +60,14 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
   @Override
   public void onReady() {
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       super.onReady();
     } catch (Throwable t) {
-      call.failed(CALLBACK_FAILED, t);
+      call.end(CALLBACK_FAILED, t);
       throw t;
     } finally {
+      bound.close();
       context.detach(previous);
     }
   }
@@ -71,31 +75,30 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
   @Override
   public void onCancel() {
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       super.onCancel(); // first, so that decisions the service records here still count
     } finally {
+      bound.close();
       context.detach(previous);
-      call.aborted(deadlinePassed() ? "DEADLINE_EXCEEDED" : "CANCELLED");
+      call.aborted();
     }
   }
 
   @Override
   public void onComplete() {
     Context previous = context.attach();
-    try (Scope bound = exchange.makeCurrent()) {
+    Scope bound = exchange.makeCurrent();
+    try {
       super.onComplete();
     } finally {
+      bound.close();
       context.detach(previous);
       // Normally ended in close() already. If something closed the call around this interceptor,
       // the status is unknown here: say so rather than guess.
       if (!exchange.isFinished()) {
-        call.failed(null, null);
+        call.end(null, null);
       }
     }
-  }
-
-  private boolean deadlinePassed() {
-    Deadline deadline = context.getDeadline();
-    return deadline != null && deadline.isExpired();
   }
 }
