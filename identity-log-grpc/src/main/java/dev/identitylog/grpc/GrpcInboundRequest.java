@@ -13,26 +13,41 @@ import java.net.SocketAddress;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLSession;
 
-/** A received call as the core reads it; read once, when the call starts. */
+/**
+ * A received call as the core reads it, once, when the call starts, on one thread. The call is
+ * read lazily, so that a call that fails to answer one question (the core catches and counts
+ * that) still yields an event with what was read before.
+ */
 final class GrpcInboundRequest implements InboundRequest {
   static final String RPC_SYSTEM = "grpc";
 
   private final IdentityLog log;
   private final MetadataKeys keys;
+  private final ServerCall<?, ?> call;
   private final Metadata headers;
-  private final MethodDescriptor<?, ?> method;
-  private final String authority;
-  private final Attributes attributes;
-  private final SSLSession session;
+  private boolean attributesRead;
+  private Attributes attributes;
+  private SSLSession session;
 
   GrpcInboundRequest(IdentityLog log, MetadataKeys keys, ServerCall<?, ?> call, Metadata headers) {
     this.log = log;
     this.keys = keys;
+    this.call = call;
     this.headers = headers;
-    this.method = call.getMethodDescriptor();
-    this.authority = call.getAuthority();
-    this.attributes = call.getAttributes();
-    this.session = TlsSessions.session(attributes);
+  }
+
+  private Attributes attributes() {
+    if (!attributesRead) {
+      attributesRead = true;
+      attributes = call.getAttributes();
+      session = TlsSessions.session(attributes);
+    }
+    return attributes;
+  }
+
+  private SSLSession session() {
+    attributes();
+    return session;
   }
 
   @Override
@@ -47,52 +62,57 @@ final class GrpcInboundRequest implements InboundRequest {
 
   @Override
   public String rpcService() {
+    MethodDescriptor<?, ?> method = call.getMethodDescriptor();
     return method == null ? null : method.getServiceName();
   }
 
   @Override
   public String rpcMethod() {
+    MethodDescriptor<?, ?> method = call.getMethodDescriptor();
     return method == null ? null : method.getBareMethodName();
   }
 
   @Override
   public String peerAddress() {
-    return address(attributes == null ? null : attributes.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    return address(attribute(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
   }
 
   /** The host the client asked for ({@code :authority}), else the local address. */
   @Override
   public String serverAddress() {
-    String host = Authority.host(authority);
-    return host != null ? host : address(local());
+    String host = Authority.host(call.getAuthority());
+    return host != null ? host : address(attribute(Grpc.TRANSPORT_ATTR_LOCAL_ADDR));
   }
 
   @Override
   public int serverPort() {
-    SocketAddress local = local();
+    SocketAddress local = attribute(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
     if (local instanceof InetSocketAddress) {
       return ((InetSocketAddress) local).getPort();
     }
-    return Authority.port(authority);
+    return Authority.port(call.getAuthority());
   }
 
   @Override
   public X509Certificate[] peerCertificates() {
-    return TlsSessions.peerCertificates(session, log);
+    return TlsSessions.peerCertificates(session(), log);
   }
 
   @Override
   public String tlsProtocol() {
-    return session == null ? null : session.getProtocol();
+    SSLSession s = session();
+    return s == null ? null : s.getProtocol();
   }
 
   @Override
   public String tlsCipher() {
-    return session == null ? null : session.getCipherSuite();
+    SSLSession s = session();
+    return s == null ? null : s.getCipherSuite();
   }
 
-  private SocketAddress local() {
-    return attributes == null ? null : attributes.get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
+  private <T> T attribute(Attributes.Key<T> key) {
+    Attributes a = attributes();
+    return a == null ? null : a.get(key);
   }
 
   private static String address(SocketAddress address) {

@@ -86,7 +86,7 @@ class GrpcClientInterceptorTest {
   }
 
   @AfterAll
-  static void stop() throws InterruptedException {
+  static void stop() {
     backendServer.close();
   }
 
@@ -128,8 +128,11 @@ class GrpcClientInterceptorTest {
                 "tracestate", "congo=t61rcWkgMzE",
                 "X-Request-ID", "edge-req-1"));
     Status status;
-    try (Scope bound = parent.makeCurrent()) {
+    Scope bound = parent.makeCurrent();
+    try {
       status = Calls.failure(channel, "status:UNAVAILABLE");
+    } finally {
+      bound.close();
     }
     IdentityEvent parentEvent = parent.finishHttp(503, null, null);
 

@@ -96,10 +96,14 @@ final class GrpcServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

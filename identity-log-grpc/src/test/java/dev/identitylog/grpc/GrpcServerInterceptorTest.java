@@ -103,7 +103,7 @@ class GrpcServerInterceptorTest {
   }
 
   @AfterAll
-  static void stop() throws InterruptedException {
+  static void stop() {
     ordersServer.close();
     inventoryServer.close();
   }
