@@ -25,6 +25,18 @@ import java.util.List;
 public final class JsonLineWriter {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+  /** ASCII characters that are escaped: C0 controls, DEL, the quote and the backslash. */
+  private static final boolean[] ASCII_ESCAPE = new boolean[0x80];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ASCII_ESCAPE[c] = true;
+    }
+    ASCII_ESCAPE[0x7f] = true;
+    ASCII_ESCAPE['"'] = true;
+    ASCII_ESCAPE['\\'] = true;
+  }
+
   /** {@code "key":} for every field, indexed by {@link Field#index()}, computed once. */
   private static final String[] KEY_PREFIX = new String[Fields.count()];
 
@@ -76,11 +88,7 @@ public final class JsonLineWriter {
     int run = 0; // start of the current run of characters copied unchanged
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
-      if (c >= 0x20 && c < 0x7f) {
-        if (c != '"' && c != '\\') {
-          continue;
-        }
-      } else if (!needsUnicodeEscape(s, i, c)) {
+      if (c < 0x80 ? !ASCII_ESCAPE[c] : !needsUnicodeEscape(s, i, c)) {
         continue;
       }
       if (run < i) {
@@ -99,14 +107,16 @@ public final class JsonLineWriter {
       }
       run = i + 1;
     }
-    if (run < len) {
+    if (run == 0) {
+      sb.append(s); // nothing escaped, the common case: one bulk copy
+    } else if (run < len) {
       sb.append(s, run, len);
     }
     sb.append('"');
   }
 
   /** Appends a list of strings as a JSON array; null items are skipped. */
-  public static void appendStrings(StringBuilder sb, List<?> values) {
+  static void appendStrings(StringBuilder sb, List<?> values) {
     sb.append('[');
     boolean first = true;
     for (int i = 0, n = values.size(); i < n; i++) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -17,8 +18,10 @@ final class EventSchema {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final JsonNode NODE = read();
+  /** Validated as the command line's lint does: formats asserted, so dates must be real. */
   private static final JsonSchema SCHEMA =
-      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(NODE);
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+          .getSchema(NODE, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
 
   private EventSchema() {}
 
