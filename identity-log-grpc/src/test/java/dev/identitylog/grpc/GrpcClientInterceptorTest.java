@@ -18,7 +18,11 @@ import dev.identitylog.exchange.ServerExchange;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
+import dev.identitylog.event.CertSource;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.Credential;
+import dev.identitylog.testing.TestPki;
+import dev.identitylog.trust.TrustedProxies;
 import dev.identitylog.testing.TestTokens;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -27,6 +31,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -173,6 +178,55 @@ class GrpcClientInterceptorTest {
     assertThat(ReceivedMetadata.get(arrived, "traceparent")).isNull();
     assertThat(ReceivedMetadata.get(arrived, "x-request-id")).isNull();
     assertThat(only(edge).get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void theCallersCertificateIsForwardedOnlyWhereConfigured() throws Exception {
+    Credential carol = Tls.CA.issue(TestPki.leaf("CN=carol").clientAuth());
+    CollectingSink backSink = new CollectingSink();
+    ReceivedMetadata backReceived = new ReceivedMetadata();
+    IdentityLog frontLog =
+        IdentityLog.builder().serviceName("front").forwardClientCertTo("localhost").addSink(new CollectingSink()).build();
+    IdentityLog backLog =
+        IdentityLog.builder()
+            .serviceName("back")
+            .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"))
+            .addSink(backSink)
+            .build();
+    GrpcIdentityLog front = GrpcIdentityLog.create(frontLog);
+    try (GrpcServer back =
+            GrpcServer.start(
+                Tls.serverAcceptingAnyClient(),
+                new EchoService().definition(),
+                backReceived,
+                GrpcIdentityLog.create(backLog).newServerInterceptor());
+        GrpcServer frontServer =
+            GrpcServer.start(
+                Tls.serverRequiringClient(),
+                new EchoService()
+                    .downstream("back", back.channel(Tls.client(Tls.ALICE), front.newClientInterceptor()))
+                    .downstream(
+                        "elsewhere",
+                        GrpcServer.channelTo(
+                            "127.0.0.1", back.port(), Tls.client(Tls.ALICE), front.newClientInterceptor()))
+                    .definition(),
+                front.newServerInterceptor())) {
+      ManagedChannel asCarol = frontServer.channel(Tls.client(carol));
+      assertThat(Calls.unary(asCarol, "call:back:2000:ok")).isEqualTo("downstream said ok");
+
+      assertThat(ReceivedMetadata.get(backReceived.next(), "client-cert"))
+          .isEqualTo(":" + Base64.getEncoder().encodeToString(carol.der()) + ":");
+      IdentityEvent e = only(backSink);
+      assertThat(e.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.CLIENT_CERT);
+      assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(carol.der()));
+      assertThat(e.get(Fields.TLS_CLIENT_SUBJECT)).isEqualTo("CN=carol");
+
+      // 127.0.0.1 is not a host the front forwards to.
+      backSink.clear();
+      assertThat(Calls.unary(asCarol, "call:elsewhere:2000:ok")).isEqualTo("downstream said ok");
+      assertThat(ReceivedMetadata.get(backReceived.next(), "client-cert")).isNull();
+      assertThat(only(backSink).get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(Tls.ALICE.der()));
+    }
   }
 
   // ------------------------------------------------------------------ the server's certificate
