@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
       InspectCertCommand.class,
       InspectTokenCommand.class,
       InspectHeaderCommand.class,
+      CorrelateCommand.class,
       LintCommand.class,
-      // correlate registers here.
     })
 public final class IdentityLogCli implements Callable<Integer> {
   /** Exit code: done, nothing wrong. */

@@ -178,7 +178,7 @@ public final class ServerExchange implements RequestIdentity {
       int port = request.serverPort();
       b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
       b.set(Fields.NETWORK_PEER_ADDRESS, request.peerAddress());
-      b.set(Fields.TLS_PROTOCOL_VERSION, request.tlsProtocol());
+      b.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(request.tlsProtocol()));
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);
@@ -238,8 +238,11 @@ public final class ServerExchange implements RequestIdentity {
     if (trusted) {
       String by = direct != null && direct.spiffeId() != null ? direct.spiffeId() : peer;
       forwardedCert = readForwardedCertificate(fwd, b, by);
+      // The peer is already trusted, possibly by its mTLS identity, which the address-only
+      // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
       String client =
-          ForwardedFor.clientAddress(fwd.forwarded, fwd.xForwardedFor, peer, log.trustedProxies());
+          ForwardedFor.clientAddress(
+              fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
       b.set(Fields.CLIENT_ADDRESS, client);
     }
     if (!forwardedCert && direct != null) {
@@ -472,6 +475,9 @@ public final class ServerExchange implements RequestIdentity {
   private IdentityEvent finish(int status, String grpcStatus, String wwwError, boolean aborted) {
     if (!finished.compareAndSet(false, true)) {
       return null;
+    }
+    if (status < 100 || status > 599) {
+      status = -1; // not an HTTP status: unknown, rather than a value no reader can interpret
     }
     IdentityEvent built;
     synchronized (this) {
