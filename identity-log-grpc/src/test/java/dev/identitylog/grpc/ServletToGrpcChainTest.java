@@ -8,6 +8,7 @@ import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
+import dev.identitylog.servlet.IdentityLogFilter;
 import dev.identitylog.testing.CollectingSink;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -15,7 +16,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,10 +39,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three hops of one request: an HTTP request to a servlet (Jetty), which calls a gRPC service
- * through the client interceptor, served by a gRPC server with the server interceptor, over mutual
- * TLS. The three events must join on trace id, span ids and request id, and a failure of the last
- * hop must show up, named, in the first.
+ * Three hops of one request: an HTTP request to a servlet (Jetty, behind {@code
+ * IdentityLogFilter}), which calls a gRPC service through the client interceptor, served by a gRPC
+ * server with the server interceptor, over mutual TLS. The three events must join on trace id, span
+ * ids and request id, and a failure of the last hop must show up, named, in the first.
  */
 class ServletToGrpcChainTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -87,16 +87,13 @@ class ServletToGrpcChainTest {
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(
-        new FilterHolder(identityFilter(webLog)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        new FilterHolder(IdentityLogFilter.builder(webLog).build()),
+        "/*",
+        EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new CheckoutServlet(channel)), "/checkout");
     jetty.setHandler(context);
     jetty.start();
     checkout = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/checkout");
-  }
-
-  /** The first hop's filter. */
-  private static Filter identityFilter(IdentityLog log) {
-    return new PlainIdentityFilter(log);
   }
 
   @AfterAll
