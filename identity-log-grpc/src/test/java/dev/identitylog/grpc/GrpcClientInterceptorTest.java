@@ -242,7 +242,7 @@ class GrpcClientInterceptorTest {
     assertThat(e.get(Fields.TLS_SERVER_SUBJECT)).isEqualTo("CN=localhost");
     assertThat(e.get(Fields.TLS_SERVER_NOT_AFTER))
         .isEqualTo(Tls.SERVER.certificate().getNotAfter().toInstant());
-    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).startsWith("TLSv1.");
+    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.3"); // JDK to JDK
     assertThat(e.get(Fields.TLS_CIPHER)).startsWith("TLS_");
     assertThat(e.get(Fields.RPC_SYSTEM)).isEqualTo("grpc");
     assertThat(e.get(Fields.RPC_SERVICE)).isEqualTo(Echo.SERVICE);

@@ -137,7 +137,7 @@ class GrpcServerInterceptorTest {
     assertThat(e.get(Fields.TLS_CLIENT_ALTERNATIVE_NAMES))
         .containsExactly("spiffe://example.org/ns/orders/sa/alice");
     assertThat(e.get(Fields.WORKLOAD_ID)).isEqualTo("spiffe://example.org/ns/orders/sa/alice");
-    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).startsWith("TLSv1.");
+    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.3"); // JDK to JDK
     assertThat(e.get(Fields.TLS_CIPHER)).startsWith("TLS_");
 
     assertThat(InetAddress.getByName(e.get(Fields.NETWORK_PEER_ADDRESS)).isLoopbackAddress()).isTrue();
@@ -163,7 +163,7 @@ class GrpcServerInterceptorTest {
     assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isNull();
     assertThat(e.get(Fields.TLS_CLIENT_SUBJECT)).isNull();
     assertThat(e.get(Fields.CERT_SOURCE)).isNull();
-    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).startsWith("TLSv1."); // TLS all the same
+    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.3"); // TLS all the same
     assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.NOT_APPLICABLE);
     assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.SUCCESS);
     assertThat(ordersLog.internalErrors()).isEqualTo(errorsBefore);
