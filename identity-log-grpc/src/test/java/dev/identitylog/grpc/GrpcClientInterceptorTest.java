@@ -391,6 +391,9 @@ class GrpcClientInterceptorTest {
 
     IdentityEvent e = onlyAfterQuiet(edge);
     assertThat(e.get(Fields.RPC_GRPC_STATUS_CODE)).isEqualTo("CANCELLED");
+    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CLIENT_ABORT);
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(dev.identitylog.outcome.Outcome.UNKNOWN);
+    assertThat(e.has(Fields.DEPENDENCY_REASON)).isFalse();
     IdentityEvent server = onlyAfterQuiet(backend);
     assertThat(server.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CLIENT_ABORT);
     assertThat(server.get(Fields.SPAN_PARENT_ID)).isEqualTo(e.get(Fields.SPAN_ID));
