@@ -199,6 +199,25 @@ final class BackendHop implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until both channels noticed that the inventory went away (its server closed their
+   * connections), so that the next call finds nothing listening (connection refused) rather than
+   * racing the shutdown on a connection that is still closing.
+   */
+  void awaitInventoryGone() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (ManagedChannel c : List.of(orders, reports)) {
+      while (c.getState(false) == ConnectivityState.READY && System.nanoTime() < until) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   int port() {
     return Https.port(server);
   }

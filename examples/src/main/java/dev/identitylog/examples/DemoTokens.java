@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The demo's token issuer, generated at start: one ES256 signing key, published as a JWK set by
@@ -32,6 +33,8 @@ final class DemoTokens {
 
   private final ECKey signingKey;
   private final ECDSASigner signer;
+  /** Every token signed, so that a test can prove none of them reached the events file. */
+  private final List<String> issued = new CopyOnWriteArrayList<>();
 
   private DemoTokens() throws JOSEException {
     signingKey = new ECKeyGenerator(Curve.P_256)
@@ -121,6 +124,13 @@ final class DemoTokens {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign a token", e);
     }
-    return jwt.serialize();
+    String token = jwt.serialize();
+    issued.add(token);
+    return token;
+  }
+
+  /** Every token this issuer has signed so far. */
+  List<String> issued() {
+    return List.copyOf(issued);
   }
 }

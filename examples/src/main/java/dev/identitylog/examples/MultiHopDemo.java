@@ -60,6 +60,7 @@ public final class MultiHopDemo {
 
     List<Scenario> scenarios = Scenario.all();
     Map<Scenario, DemoClient.Answer> answers = new HashMap<>();
+    List<String> issuedTokens;
     long started = System.nanoTime();
     try (JsonLinesFile sink = new JsonLinesFile(eventsFile)) {
       try (Topology topology = Topology.start(sink);
@@ -73,8 +74,10 @@ public final class MultiHopDemo {
         for (Scenario s : scenarios) {
           DemoClient.Answer answer = s.run(client, topology, alice);
           answers.put(s, answer);
-          console.printf("  %2d  %-36s -> %s%n", s.number, s.name, answer);
+          console.printf("  %2d  %-29s -> %s%s%n", s.number, s.name, answer,
+              answer.status == s.status ? "" : " (expected " + s.status + ")");
         }
+        issuedTokens = topology.tokens().issued();
       } // stopping the servers lets every request still in flight write its event
       console.println();
       console.printf("Events of all hops: %s (%d lines)%n", eventsFile.toAbsolutePath(), sink.lines());
@@ -94,12 +97,12 @@ public final class MultiHopDemo {
     for (Scenario s : scenarios) {
       results.add(new Result(s, answers.get(s), verdicts.get(s.requestId())));
     }
-    Report report = new Report(eventsFile, results);
+    Report report = new Report(eventsFile, results, issuedTokens);
 
     console.println();
     console.println("Expected and correlated verdicts:");
     for (Result r : results) {
-      console.printf("  %2d  %-36s %-4s expected %-52s got %s%n", r.scenario.number,
+      console.printf("  %2d  %-29s %-4s expected %-50s got %s%n", r.scenario.number,
           r.scenario.name, r.matches() ? "ok" : "FAIL", r.scenario.expected(), r.actual());
     }
     console.println();
@@ -156,10 +159,13 @@ public final class MultiHopDemo {
   static final class Report {
     final Path events;
     final List<Result> results;
+    /** Every token the demo's issuer signed: none may appear in the events file. */
+    final List<String> issuedTokens;
 
-    Report(Path events, List<Result> results) {
+    Report(Path events, List<Result> results, List<String> issuedTokens) {
       this.events = events;
       this.results = Collections.unmodifiableList(results);
+      this.issuedTokens = List.copyOf(issuedTokens);
     }
 
     int failures() {

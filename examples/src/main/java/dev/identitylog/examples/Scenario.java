@@ -20,16 +20,19 @@ final class Scenario {
   final int number;
   final String name;
   final String description;
+  /** The HTTP status the client gets. */
+  final int status;
   final String verdict;
   final String hop;
   final String reason;
   private final Action action;
 
-  private Scenario(int number, String name, String description, String verdict, String hop,
-      String reason, Action action) {
+  private Scenario(int number, String name, String description, int status, String verdict,
+      String hop, String reason, Action action) {
     this.number = number;
     this.name = name;
     this.description = description;
+    this.status = status;
     this.verdict = verdict;
     this.hop = hop;
     this.reason = reason;
@@ -109,58 +112,58 @@ final class Scenario {
             "Alice's app calls GET /api/orders/widget through the edge with her client certificate"
                 + " and a token bound to it. Every hop authenticates and authorizes, the gateway"
                 + " exchanges the token for the backend, the backend asks the inventory.",
-            "ok", null, null,
+            200, "ok", null, null,
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.certificate, alice.token(BackendHop.SCOPE), id)),
         new Scenario(2, "no-client-certificate",
             "The app connects without a client certificate. The edge's TLS layer lets it in"
                 + " (want mode), the edge application refuses it with 401.",
-            "authn_failure", "edge", "cert_missing",
+            401, "authn_failure", "edge", "cert_missing",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 null, alice.token(BackendHop.SCOPE), id)),
         new Scenario(3, "expired-client-certificate",
             "The app presents a certificate that expired yesterday. The handshake accepts any"
                 + " certificate, so instead of an anonymous TLS failure the edge logs who it was,"
                 + " and refuses with 401.",
-            "authn_failure", "edge", "cert_expired",
+            401, "authn_failure", "edge", "cert_expired",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.expiredCertificate, alice.token(BackendHop.SCOPE), id)),
         new Scenario(4, "missing-token",
             "A valid certificate but no Authorization header: the edge passes the request on,"
                 + " the gateway answers 401.",
-            "authn_failure", "gateway", "credential_missing",
+            401, "authn_failure", "gateway", "credential_missing",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.certificate, null, id)),
         new Scenario(5, "expired-token",
             "The token expired five minutes ago; the gateway's validation says so.",
-            "authn_failure", "gateway", "token_expired",
+            401, "authn_failure", "gateway", "token_expired",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.certificate, alice.expiredToken(), id)),
         new Scenario(6, "insufficient-scope",
             "The token only has the scope 'profile'. The gateway accepts it and exchanges it; the"
                 + " backend requires 'orders:read' and answers 403.",
-            "authz_failure", "backend", "insufficient_scope",
+            403, "authz_failure", "backend", "insufficient_scope",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.certificate, alice.token("profile"), id)),
-        new Scenario(7, "wrong-audience-after-exchange",
+        new Scenario(7, "exchange-wrong-audience",
             "GET /api/archive/2023: the gateway's archive route still exchanges tokens for the"
                 + " audience of the retired archive service. The backend rejects the exchanged"
                 + " token (audience 'archive', not 'backend'): the client's own token was fine.",
-            "token_exchange_failure", "backend", "audience_mismatch",
+            401, "token_exchange_failure", "backend", "audience_mismatch",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/archive/2023",
                 alice.certificate, alice.token(BackendHop.SCOPE), id)),
-        new Scenario(8, "token-bound-to-another-certificate",
+        new Scenario(8, "token-bound-to-other-cert",
             "A valid token, but bound (cnf x5t#S256) to bob's certificate while alice's is"
                 + " presented: a stolen token. The gateway compares the binding with the"
                 + " certificate the edge forwarded and answers 401.",
-            "authn_failure", "gateway", "binding_mismatch",
+            401, "authn_failure", "gateway", "binding_mismatch",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/orders/widget",
                 alice.certificate, alice.tokenBoundToOther(), id)),
         new Scenario(9, "inventory-down",
             "The inventory server is stopped for this request (and started again afterwards)."
                 + " The backend's gRPC call finds nothing listening and the backend answers 503;"
                 + " the library classifies the refused connection as connect_failure.",
-            "dependency_failure", "backend", "connect_failure",
+            503, "dependency_failure", "backend", "connect_failure",
             (client, t, alice, id) -> {
               t.stopInventory();
               try {
@@ -173,7 +176,7 @@ final class Scenario {
         new Scenario(10, "inventory-too-slow",
             "The inventory takes 2.5 s to answer; the backend's deadline is 1 s. The call ends"
                 + " with DEADLINE_EXCEEDED and the backend answers 504.",
-            "dependency_failure", "backend", "timeout",
+            504, "dependency_failure", "backend", "timeout",
             (client, t, alice, id) -> {
               t.slowInventory(Duration.ofMillis(2500));
               try {
@@ -188,7 +191,7 @@ final class Scenario {
                 + " its own certificate, adding an x-forwarded-client-cert header that claims a"
                 + " different client. The backend trusts forwarded identity only from the gateway's"
                 + " SPIFFE ID, and in strict mode answers 400 without running the application.",
-            "authn_failure", "backend", "identity_header_untrusted",
+            400, "authn_failure", "backend", "identity_header_untrusted",
             (client, t, alice, id) -> client.get(t.backendUrl() + "/api/orders/widget",
                 alice.certificate, null, id,
                 "x-forwarded-client-cert",
@@ -199,7 +202,7 @@ final class Scenario {
                 + " own workload certificate, spiffe://identitylog.test/reports, which is not on"
                 + " the inventory's allowlist (only .../backend is). The inventory answers"
                 + " PERMISSION_DENIED, recording policy_denied; the backend answers 502.",
-            "authz_failure", "inventory", "policy_denied",
+            502, "authz_failure", "inventory", "policy_denied",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/reports/widget",
                 alice.certificate, alice.token(BackendHop.SCOPE), id)),
         new Scenario(13, "legacy-hop-drops-traceparent",
@@ -207,7 +210,7 @@ final class Scenario {
                 + " un-instrumented client that forwards only X-Request-ID. The request succeeds,"
                 + " but the backend starts a new trace; the correlator joins the hops by request id"
                 + " and reports the broken trace at the gateway.",
-            "trace_broken", "gateway", "generated",
+            200, "trace_broken", "gateway", "generated",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/legacy/orders/widget",
                 alice.certificate, alice.token(BackendHop.SCOPE), id)));
   }

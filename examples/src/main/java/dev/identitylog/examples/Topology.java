@@ -84,6 +84,7 @@ final class Topology implements AutoCloseable {
   /** Stops the inventory service: the backend's calls are refused. */
   void stopInventory() {
     inventory.stop();
+    backend.awaitInventoryGone();
   }
 
   /** Starts the inventory again on its port, and lets the backend reconnect at once. */
