@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Inspect, correlate and check request-identity events.",
     subcommands = {
+      InspectCertCommand.class,
+      InspectTokenCommand.class,
+      InspectHeaderCommand.class,
+      CorrelateCommand.class,
       LintCommand.class,
-      // The other commands of SPEC section 10 register here, each in its own class:
-      // inspect-cert, inspect-token, inspect-header, correlate.
     })
 public final class IdentityLogCli implements Callable<Integer> {
   /** Exit code: done, nothing wrong. */

@@ -48,77 +48,10 @@ final class JsonOutput implements Output {
   }
 
   static void appendObject(StringBuilder sb, Map<?, ?> fields) {
-    sb.append('{');
-    boolean first = true;
-    for (Map.Entry<?, ?> e : fields.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null) {
-        continue;
-      }
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      JsonLineWriter.appendString(sb, e.getKey().toString());
-      sb.append(':');
-      appendValue(sb, e.getValue());
-    }
-    sb.append('}');
+    JsonLineWriter.appendAny(sb, fields);
   }
 
   static void appendValue(StringBuilder sb, Object value) {
-    if (value instanceof CharSequence) {
-      JsonLineWriter.appendString(sb, (CharSequence) value);
-    } else if (value instanceof Long
-        || value instanceof Integer
-        || value instanceof Short
-        || value instanceof Byte
-        || value instanceof BigInteger) {
-      sb.append(value);
-    } else if (value instanceof Boolean) {
-      sb.append(((Boolean) value).booleanValue());
-    } else if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isFinite(d)) {
-        sb.append(d);
-      } else {
-        JsonLineWriter.appendString(sb, Double.toString(d));
-      }
-    } else if (value instanceof BigDecimal) {
-      sb.append(((BigDecimal) value).toPlainString());
-    } else if (value instanceof Coded) {
-      JsonLineWriter.appendString(sb, ((Coded) value).code());
-    } else if (value instanceof Instant) {
-      sb.append('"');
-      Timestamps.appendTo(sb, (Instant) value);
-      sb.append('"');
-    } else if (value instanceof IdentityEvent) {
-      JsonLineWriter.appendTo(sb, (IdentityEvent) value);
-    } else if (value instanceof Map) {
-      appendObject(sb, (Map<?, ?>) value);
-    } else if (value instanceof Collection) {
-      appendArray(sb, (Collection<?>) value);
-    } else if (value instanceof Object[]) {
-      appendArray(sb, java.util.Arrays.asList((Object[]) value));
-    } else if (value instanceof Enum) {
-      JsonLineWriter.appendString(sb, ((Enum<?>) value).name().toLowerCase(java.util.Locale.ROOT));
-    } else {
-      JsonLineWriter.appendString(sb, String.valueOf(value));
-    }
-  }
-
-  private static void appendArray(StringBuilder sb, Collection<?> values) {
-    sb.append('[');
-    boolean first = true;
-    for (Object o : values) {
-      if (o == null) {
-        continue;
-      }
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      appendValue(sb, o);
-    }
-    sb.append(']');
+    JsonLineWriter.appendAny(sb, value);
   }
 }

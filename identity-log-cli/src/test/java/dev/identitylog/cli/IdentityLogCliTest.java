@@ -39,7 +39,7 @@ class IdentityLogCliTest {
     Cli r = Cli.run();
     assertThat(r.code).isEqualTo(2);
     assertThat(r.out).isEmpty();
-    assertThat(r.err).isEqualTo("identity-log: Missing command: one of lint (see --help)\n");
+    assertThat(r.err).isEqualTo("identity-log: Missing command: one of inspect-cert, inspect-token, inspect-header, correlate, lint (see --help)\n");
   }
 
   @Test

@@ -1,5 +1,9 @@
 package dev.identitylog.emit;
 
+import java.util.Map;
+import java.util.Collection;
+import java.math.BigInteger;
+import java.math.BigDecimal;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
@@ -24,6 +28,18 @@ import java.util.List;
  */
 public final class JsonLineWriter {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /** ASCII characters that are escaped: C0 controls, DEL, the quote and the backslash. */
+  private static final boolean[] ASCII_ESCAPE = new boolean[0x80];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ASCII_ESCAPE[c] = true;
+    }
+    ASCII_ESCAPE[0x7f] = true;
+    ASCII_ESCAPE['"'] = true;
+    ASCII_ESCAPE['\\'] = true;
+  }
 
   /** {@code "key":} for every field, indexed by {@link Field#index()}, computed once. */
   private static final String[] KEY_PREFIX = new String[Fields.count()];
@@ -76,11 +92,7 @@ public final class JsonLineWriter {
     int run = 0; // start of the current run of characters copied unchanged
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
-      if (c >= 0x20 && c < 0x7f) {
-        if (c != '"' && c != '\\') {
-          continue;
-        }
-      } else if (!needsUnicodeEscape(s, i, c)) {
+      if (c < 0x80 ? !ASCII_ESCAPE[c] : !needsUnicodeEscape(s, i, c)) {
         continue;
       }
       if (run < i) {
@@ -99,14 +111,16 @@ public final class JsonLineWriter {
       }
       run = i + 1;
     }
-    if (run < len) {
+    if (run == 0) {
+      sb.append(s); // nothing escaped, the common case: one bulk copy
+    } else if (run < len) {
       sb.append(s, run, len);
     }
     sb.append('"');
   }
 
   /** Appends a list of strings as a JSON array; null items are skipped. */
-  public static void appendStrings(StringBuilder sb, List<?> values) {
+  static void appendStrings(StringBuilder sb, List<?> values) {
     sb.append('[');
     boolean first = true;
     for (int i = 0, n = values.size(); i < n; i++) {
@@ -194,5 +208,86 @@ public final class JsonLineWriter {
       sb.append(':');
       appendString(sb, value);
     }
+  }
+
+  private static void appendObjectValue(StringBuilder sb, Map<?, ?> fields) {
+    sb.append('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : fields.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      JsonLineWriter.appendString(sb, e.getKey().toString());
+      sb.append(':');
+      appendAny(sb, e.getValue());
+    }
+    sb.append('}');
+  }
+
+  /**
+   * Appends any value a command line or a log encoder may hold as JSON: strings (escaped as in the
+   * canonical line), whole and decimal numbers (non-finite ones as strings), booleans, coded enums,
+   * {@code Instant}s (RFC 3339), events (their canonical object), maps, collections and arrays;
+   * {@code null} entries are left out. Anything else is written as its string.
+   */
+  public static void appendAny(StringBuilder sb, Object value) {
+    if (value instanceof CharSequence) {
+      JsonLineWriter.appendString(sb, (CharSequence) value);
+    } else if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger) {
+      sb.append(value);
+    } else if (value instanceof Boolean) {
+      sb.append(((Boolean) value).booleanValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isFinite(d)) {
+        sb.append(d);
+      } else {
+        JsonLineWriter.appendString(sb, Double.toString(d));
+      }
+    } else if (value instanceof BigDecimal) {
+      sb.append(((BigDecimal) value).toPlainString());
+    } else if (value instanceof Coded) {
+      JsonLineWriter.appendString(sb, ((Coded) value).code());
+    } else if (value instanceof Instant) {
+      sb.append('"');
+      Timestamps.appendTo(sb, (Instant) value);
+      sb.append('"');
+    } else if (value instanceof IdentityEvent) {
+      JsonLineWriter.appendTo(sb, (IdentityEvent) value);
+    } else if (value instanceof Map) {
+      appendObjectValue(sb, (Map<?, ?>) value);
+    } else if (value instanceof Collection) {
+      appendArray(sb, (Collection<?>) value);
+    } else if (value instanceof Object[]) {
+      appendArray(sb, java.util.Arrays.asList((Object[]) value));
+    } else if (value instanceof Enum) {
+      JsonLineWriter.appendString(sb, ((Enum<?>) value).name().toLowerCase(java.util.Locale.ROOT));
+    } else {
+      JsonLineWriter.appendString(sb, String.valueOf(value));
+    }
+  }
+
+  private static void appendArray(StringBuilder sb, Collection<?> values) {
+    sb.append('[');
+    boolean first = true;
+    for (Object o : values) {
+      if (o == null) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      appendAny(sb, o);
+    }
+    sb.append(']');
   }
 }

@@ -1,11 +1,11 @@
 package dev.identitylog.event;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /** RFC 3339 UTC timestamps with milliseconds, as every time in the standard is written. */
 public final class Timestamps {
+  private static final long SECONDS_PER_DAY = 86_400L;
+
   private Timestamps() {}
 
   /** {@code 2026-11-28T09:00:00.000Z}. */
@@ -15,35 +15,55 @@ public final class Timestamps {
     return sb.toString();
   }
 
-  /** Appends the RFC 3339 form without intermediate strings. */
+  /**
+   * Appends the RFC 3339 form. Computes the civil date from the epoch day directly (the
+   * days-to-civil algorithm of the proleptic Gregorian calendar), because this runs for every
+   * time field of every event and java.time would allocate a date object each call.
+   */
   public static void appendTo(StringBuilder sb, Instant instant) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-    int year = t.getYear();
+    long seconds = instant.getEpochSecond();
+    long day = Math.floorDiv(seconds, SECONDS_PER_DAY);
+    int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
+
+    long z = day + 719_468;
+    long era = Math.floorDiv(z, 146_097);
+    long dayOfEra = z - era * 146_097;
+    long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long mp = (5 * dayOfYear + 2) / 153;
+    int dayOfMonth = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+
     if (year < 0 || year > 9999) {
       // RFC 3339 has four-digit years only; clamp rather than write an invalid time.
-      year = year < 0 ? 0 : 9999;
+      sb.append(year < 0 ? "0000-01-01T00:00:00.000Z" : "9999-12-31T23:59:59.999Z");
+      return;
     }
-    pad(sb, year, 4);
+    pad4(sb, (int) year);
     sb.append('-');
-    pad(sb, t.getMonthValue(), 2);
+    pad2(sb, month);
     sb.append('-');
-    pad(sb, t.getDayOfMonth(), 2);
+    pad2(sb, dayOfMonth);
     sb.append('T');
-    pad(sb, t.getHour(), 2);
+    pad2(sb, secondOfDay / 3600);
     sb.append(':');
-    pad(sb, t.getMinute(), 2);
+    pad2(sb, secondOfDay / 60 % 60);
     sb.append(':');
-    pad(sb, t.getSecond(), 2);
+    pad2(sb, secondOfDay % 60);
     sb.append('.');
-    pad(sb, instant.getNano() / 1_000_000, 3);
+    int millis = instant.getNano() / 1_000_000;
+    sb.append((char) ('0' + millis / 100));
+    pad2(sb, millis % 100);
     sb.append('Z');
   }
 
-  private static void pad(StringBuilder sb, int value, int width) {
-    int digits = value == 0 ? 1 : (int) Math.log10(value) + 1;
-    for (int i = digits; i < width; i++) {
-      sb.append('0');
-    }
-    sb.append(value);
+  private static void pad2(StringBuilder sb, int v) {
+    sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+  }
+
+  private static void pad4(StringBuilder sb, int v) {
+    pad2(sb, v / 100);
+    pad2(sb, v % 100);
   }
 }

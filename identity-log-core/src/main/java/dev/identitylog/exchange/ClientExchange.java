@@ -241,7 +241,7 @@ public final class ClientExchange {
   /** The negotiated TLS protocol and cipher, when known. */
   public void tls(String protocol, String cipher) {
     synchronized (this) {
-      event.set(Fields.TLS_PROTOCOL_VERSION, protocol);
+      event.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(protocol));
       event.set(Fields.TLS_CIPHER, cipher);
     }
   }
@@ -251,10 +251,14 @@ public final class ClientExchange {
    * ended it. Emits the event; {@code null} when the call had already ended.
    */
   public IdentityEvent finishHttp(int status, Throwable error) {
-    Reason reason =
-        error != null ? DependencyFailures.fromException(error) : DependencyFailures.fromHttpStatus(status);
-    String statusText = error == null && status > 0 ? Integer.toString(status) : null;
-    return finish(status > 0 && error == null ? status : -1, null, reason, statusText);
+    boolean answered = error == null && status >= 100 && status <= 599;
+    Reason reason;
+    if (error != null) {
+      reason = DependencyFailures.fromException(error);
+    } else {
+      reason = answered ? DependencyFailures.fromHttpStatus(status) : Reason.PROTOCOL_ERROR;
+    }
+    return finish(answered ? status : -1, null, reason, answered ? Integer.toString(status) : null);
   }
 
   /**

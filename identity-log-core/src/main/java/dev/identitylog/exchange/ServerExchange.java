@@ -10,6 +10,7 @@ import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TokenBinding;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.forwarded.ClientCertHeader;
+import dev.identitylog.forwarded.ForwardedCertificates;
 import dev.identitylog.forwarded.ForwardedFor;
 import dev.identitylog.forwarded.Xfcc;
 import dev.identitylog.forwarded.XfccElement;
@@ -177,7 +178,7 @@ public final class ServerExchange implements RequestIdentity {
       int port = request.serverPort();
       b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
       b.set(Fields.NETWORK_PEER_ADDRESS, request.peerAddress());
-      b.set(Fields.TLS_PROTOCOL_VERSION, request.tlsProtocol());
+      b.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(request.tlsProtocol()));
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);
@@ -237,8 +238,11 @@ public final class ServerExchange implements RequestIdentity {
     if (trusted) {
       String by = direct != null && direct.spiffeId() != null ? direct.spiffeId() : peer;
       forwardedCert = readForwardedCertificate(fwd, b, by);
+      // The peer is already trusted, possibly by its mTLS identity, which the address-only
+      // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
       String client =
-          ForwardedFor.clientAddress(fwd.forwarded, fwd.xForwardedFor, peer, log.trustedProxies());
+          ForwardedFor.clientAddress(
+              fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
       b.set(Fields.CLIENT_ADDRESS, client);
     }
     if (!forwardedCert && direct != null) {
@@ -264,25 +268,13 @@ public final class ServerExchange implements RequestIdentity {
       if (!parsed.elements().isEmpty()) {
         // The oldest element describes the original client, as the first proxy saw it.
         XfccElement e = parsed.elements().get(0);
-        CertificateFacts facts = e.cert() != null ? HeaderCertificates.fromPem(e.cert()) : null;
-        if (facts != null) {
-          facts.applyClient(b);
-        } else {
-          b.set(Fields.TLS_CLIENT_HASH_SHA256, upperHex(e.hash()));
-          b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
-          java.util.List<String> sans = new java.util.ArrayList<>(e.uris());
-          sans.addAll(e.dns());
-          b.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, sans);
-          b.set(Fields.WORKLOAD_ID, dev.identitylog.cert.SpiffeId.fromAlternativeNames(e.uris()));
-        }
-        b.set(Fields.CERT_SOURCE, CertSource.XFCC);
-        b.set(Fields.CERT_FORWARDED_BY, e.by() != null ? e.by() : proxy);
+        ForwardedCertificates.applyXfcc(b, e, proxy);
         certificatePresented = true;
         return true;
       }
     }
     if (fwd.clientCert != null) {
-      CertificateFacts facts = HeaderCertificates.fromClientCertHeader(fwd.clientCert);
+      CertificateFacts facts = ForwardedCertificates.fromClientCertHeader(fwd.clientCert);
       if (facts != null) {
         facts.applyClient(b);
         b.set(Fields.CERT_SOURCE, CertSource.CLIENT_CERT);
@@ -292,7 +284,7 @@ public final class ServerExchange implements RequestIdentity {
       }
     }
     if (fwd.sslHeader != null) {
-      CertificateFacts facts = HeaderCertificates.fromEscapedPem(fwd.sslHeader);
+      CertificateFacts facts = ForwardedCertificates.fromEscapedPem(fwd.sslHeader);
       if (facts != null) {
         facts.applyClient(b);
         b.set(Fields.CERT_SOURCE, CertSource.SSL_HEADER);
@@ -304,28 +296,14 @@ public final class ServerExchange implements RequestIdentity {
     if (fwd.cfPresented) {
       b.set(Fields.TLS_CLIENT_SUBJECT, fwd.cfSubject);
       b.set(Fields.TLS_CLIENT_ISSUER, fwd.cfIssuer);
-      b.set(Fields.TLS_CLIENT_HASH_SHA256, upperHex(fwd.cfSha256));
-      b.set(Fields.TLS_CLIENT_SERIAL_NUMBER, upperHex(fwd.cfSerial));
+      b.set(Fields.TLS_CLIENT_HASH_SHA256, ForwardedCertificates.sha256Hex(fwd.cfSha256));
+      b.set(Fields.TLS_CLIENT_SERIAL_NUMBER, ForwardedCertificates.serialHex(fwd.cfSerial));
       b.set(Fields.CERT_SOURCE, CertSource.CF_HEADERS);
       b.set(Fields.CERT_FORWARDED_BY, proxy);
       certificatePresented = true;
       return true;
     }
     return false;
-  }
-
-  private static String upperHex(String hex) {
-    if (hex == null) {
-      return null;
-    }
-    String h = hex.trim().replace(":", "").toUpperCase(java.util.Locale.ROOT);
-    for (int i = 0; i < h.length(); i++) {
-      char c = h.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
-        return null;
-      }
-    }
-    return h.isEmpty() ? null : h;
   }
 
   private void readToken(InboundRequest request, IdentityEvent.Builder b, Limits limits) {
@@ -497,6 +475,9 @@ public final class ServerExchange implements RequestIdentity {
   private IdentityEvent finish(int status, String grpcStatus, String wwwError, boolean aborted) {
     if (!finished.compareAndSet(false, true)) {
       return null;
+    }
+    if (status < 100 || status > 599) {
+      status = -1; // not an HTTP status: unknown, rather than a value no reader can interpret
     }
     IdentityEvent built;
     synchronized (this) {

@@ -35,7 +35,8 @@ public final class Sanitizer {
     sb.append(value, 0, Math.min(i, cut));
     for (int j = Math.min(i, cut); j < cut; j++) {
       char c = value.charAt(j);
-      if (Character.isHighSurrogate(c) && j + 1 == cut) {
+      if (len > maxLength && j + 1 == cut && Character.isHighSurrogate(c)
+          && Character.isLowSurrogate(value.charAt(j + 1))) {
         break; // do not split a pair at the cut
       }
       sb.append(safe(value, j) ? c : REPLACEMENT);
@@ -43,7 +44,7 @@ public final class Sanitizer {
     if (len > maxLength) {
       sb.append(TRUNCATION_MARK);
     }
-    return sb.toString();
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   private static boolean safe(String s, int i) {

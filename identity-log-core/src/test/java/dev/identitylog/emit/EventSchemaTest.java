@@ -1,5 +1,7 @@
 package dev.identitylog.emit;
 
+import dev.identitylog.testing.EventSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,6 +158,7 @@ class EventSchemaTest {
         "identity.token.hash");
     assertRejected(n -> n.put("timestamp", "2026-11-28T09:00:00Z"), "timestamp");
     assertRejected(n -> n.put("timestamp", "2026-11-28T09:00:00.000+01:00"), "timestamp");
+    assertRejected(n -> n.put("timestamp", "2026-02-30T09:00:00.000Z"), "timestamp");
     assertRejected(n -> n.put("http.response.status_code", "403"), "http.response.status_code");
     assertRejected(n -> n.put("http.response.status_code", 4030), "http.response.status_code");
     assertRejected(n -> n.put("event.duration", -1), "event.duration");

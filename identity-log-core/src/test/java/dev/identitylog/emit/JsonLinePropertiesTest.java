@@ -1,5 +1,7 @@
 package dev.identitylog.emit;
 
+import dev.identitylog.testing.EventSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -15,6 +15,7 @@ final class FakeInboundRequest implements InboundRequest {
   String path = "/orders/42";
   String peer = "192.0.2.10";
   X509Certificate[] certificates;
+  String tlsProtocol;
 
   FakeInboundRequest header(String name, String value) {
     headers.put(name.toLowerCase(Locale.ROOT), value);
@@ -54,5 +55,10 @@ final class FakeInboundRequest implements InboundRequest {
   @Override
   public X509Certificate[] peerCertificates() {
     return certificates;
+  }
+
+  @Override
+  public String tlsProtocol() {
+    return tlsProtocol;
   }
 }

@@ -20,10 +20,13 @@ import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.Credential;
+import dev.identitylog.testing.TestPki;
 import dev.identitylog.trust.TrustedProxies;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
@@ -237,6 +240,39 @@ class ServerExchangeTest {
         .containsExactly("spiffe://example.org/ns/shop/sa/web", "web.example.org");
     assertThat(e.get(Fields.WORKLOAD_ID)).isEqualTo("spiffe://example.org/ns/shop/sa/web");
     assertThat(e.get(Fields.CLIENT_ADDRESS)).isEqualTo("203.0.113.7");
+  }
+
+  @Test
+  void takesTheClientAddressFromAProxyTrustedByItsSpiffeId() {
+    TestPki pki = TestPki.create("Mesh Root");
+    Credential proxy = pki.issue(TestPki.spiffeSvid("spiffe://example.org/ns/edge/sa/envoy"));
+    FakeInboundRequest req = xfccRequest();
+    req.peer = "198.51.100.4"; // an address nobody configured
+    req.certificates = new X509Certificate[] {proxy.certificate()};
+
+    IdentityEvent e =
+        log(TrustedProxies.parse("spiffe://example.org/ns/edge/sa/envoy"), true).startServer(req)
+            .finishHttp(200, null, null);
+
+    assertThat(e.has(Fields.FORWARDED_UNTRUSTED)).isFalse();
+    assertThat(e.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.XFCC);
+    assertThat(e.get(Fields.CLIENT_ADDRESS)).isEqualTo("203.0.113.7");
+  }
+
+  @Test
+  void tlsProtocolVersionIsTheNumberOnly() {
+    FakeInboundRequest req = new FakeInboundRequest();
+    req.tlsProtocol = "TLSv1.3"; // as the JDK and Tomcat name it
+    assertThat(log().startServer(req).finishHttp(200, null, null).get(Fields.TLS_PROTOCOL_VERSION))
+        .isEqualTo("1.3");
+    ClientExchange call = log().startClient(new OutboundRequest() {});
+    call.tls("TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    assertThat(call.finishHttp(200, null).get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.2");
+    assertThat(TlsVersion.of("SSLv3")).isEqualTo("3");
+    assertThat(TlsVersion.of("1.2")).isEqualTo("1.2");
+    assertThat(TlsVersion.of("DTLSv1.2")).isEqualTo("DTLSv1.2");
+    assertThat(TlsVersion.of(" ")).isNull();
+    assertThat(TlsVersion.of(null)).isNull();
   }
 
   @Test

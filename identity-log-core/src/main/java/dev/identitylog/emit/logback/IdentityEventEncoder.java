@@ -86,7 +86,7 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
       first = false;
       JsonLineWriter.appendString(sb, kv.key);
       sb.append(':');
-      appendValue(sb, kv.value);
+      JsonLineWriter.appendAny(sb, kv.value);
     }
     sb.append('}');
   }
@@ -109,49 +109,5 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
       JsonLineWriter.appendString(sb, ThrowableProxyUtil.asString(thrown));
     }
     sb.append('}');
-  }
-
-  private static void appendValue(StringBuilder sb, Object value) {
-    if (value instanceof String) {
-      JsonLineWriter.appendString(sb, (String) value);
-    } else if (value instanceof Long
-        || value instanceof Integer
-        || value instanceof Short
-        || value instanceof Byte) {
-      sb.append(((Number) value).longValue());
-    } else if (value instanceof Boolean) {
-      sb.append(((Boolean) value).booleanValue());
-    } else if (value instanceof Collection) {
-      appendArray(sb, (Collection<?>) value);
-    } else if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
-      if (Double.isFinite(d)) {
-        sb.append(d);
-      } else {
-        JsonLineWriter.appendString(sb, Double.toString(d)); // JSON has no NaN or Infinity
-      }
-    } else if (value instanceof BigInteger) {
-      sb.append(value);
-    } else if (value instanceof BigDecimal) {
-      sb.append(((BigDecimal) value).toPlainString());
-    } else {
-      JsonLineWriter.appendString(sb, String.valueOf(value));
-    }
-  }
-
-  private static void appendArray(StringBuilder sb, Collection<?> values) {
-    sb.append('[');
-    boolean first = true;
-    for (Object o : values) {
-      if (o == null) {
-        continue;
-      }
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      appendValue(sb, o);
-    }
-    sb.append(']');
   }
 }

@@ -1,9 +1,10 @@
-package dev.identitylog.emit;
+package dev.identitylog.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -11,22 +12,27 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
 
-/** The JSON Schema as shipped in the core jar, loaded once for the tests. */
-final class EventSchema {
-  static final String RESOURCE = "dev/identitylog/schema/identity-event-1.0.schema.json";
-  static final ObjectMapper MAPPER = new ObjectMapper();
+/**
+ * The JSON Schema as shipped in the core jar, loaded once, for tests that check emitted lines
+ * (needs com.networknt:json-schema-validator and jackson-databind on the test class path).
+ */
+public final class EventSchema {
+  public static final String RESOURCE = "dev/identitylog/schema/identity-event-1.0.schema.json";
+  public static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final JsonNode NODE = read();
+  /** Validated as the command line's lint does: formats asserted, so dates must be real. */
   private static final JsonSchema SCHEMA =
-      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(NODE);
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+          .getSchema(NODE, SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
 
   private EventSchema() {}
 
-  static JsonNode node() {
+  public static JsonNode node() {
     return NODE;
   }
 
-  static Set<ValidationMessage> validate(String json) {
+  public static Set<ValidationMessage> validate(String json) {
     try {
       return SCHEMA.validate(MAPPER.readTree(json));
     } catch (IOException e) {
@@ -34,7 +40,7 @@ final class EventSchema {
     }
   }
 
-  static Set<ValidationMessage> validate(JsonNode json) {
+  public static Set<ValidationMessage> validate(JsonNode json) {
     return SCHEMA.validate(json);
   }
 

@@ -1,0 +1,147 @@
+package dev.identitylog.forwarded;
+
+import dev.identitylog.cert.CertificateFacts;
+import dev.identitylog.cert.Certificates;
+import dev.identitylog.cert.SpiffeId;
+import dev.identitylog.event.CertSource;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Client certificates forwarded in headers by proxies (XFCC, RFC 9440, an escaped-PEM header),
+ * turned into facts. Whether a header is believed is the trust policy's decision, made before this
+ * is called. Parsed once per distinct header value:
+ * the same client sends the same certificate on every request, and parsing X.509 is the most
+ * expensive thing the library could do per request. Bounded; when full, it is cleared, which costs
+ * one re-parse per active client and keeps memory fixed without a lock on the read path.
+ */
+public final class ForwardedCertificates {
+  private static final int MAX_ENTRIES = 2048;
+  private static final CertificateFacts UNPARSEABLE = null;
+  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
+  private static final Object NONE = new Object();
+
+  private ForwardedCertificates() {}
+
+  /** From a PEM text (XFCC {@code Cert}, already URL-decoded); {@code null} when unreadable. */
+  public static CertificateFacts fromPem(String pem) {
+    return cached("pem:", pem, () -> parse(pem.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** From an RFC 9440 {@code Client-Cert} value; {@code null} when unreadable. */
+  public static CertificateFacts fromClientCertHeader(String value) {
+    return cached(
+        "rfc9440:",
+        value,
+        () -> {
+          byte[] der = ClientCertHeader.parseCert(value);
+          return der == null ? UNPARSEABLE : parse(der);
+        });
+  }
+
+  /** From a URL-escaped PEM such as NGINX's {@code $ssl_client_escaped_cert}. */
+  public static CertificateFacts fromEscapedPem(String value) {
+    return cached(
+        "escaped:",
+        value,
+        () -> {
+          String pem = URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+          return parse(pem.getBytes(StandardCharsets.US_ASCII));
+        });
+  }
+
+  /**
+   * Sets the client-certificate fields of one XFCC element: every fact of its {@code Cert} when
+   * present and readable, else what the element states itself ({@code Hash}, {@code Subject},
+   * {@code URI} and {@code DNS}); the source, and {@code By} (or {@code fallbackBy}) as the proxy
+   * that forwarded it.
+   */
+  public static void applyXfcc(IdentityEvent.Builder b, XfccElement e, String fallbackBy) {
+    CertificateFacts facts = e.cert() != null ? fromPem(e.cert()) : null;
+    if (facts != null) {
+      facts.applyClient(b);
+    } else {
+      b.set(Fields.TLS_CLIENT_HASH_SHA256, sha256Hex(e.hash()));
+      b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
+      java.util.List<String> sans = new ArrayList<>(e.uris());
+      sans.addAll(e.dns());
+      b.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, sans);
+      b.set(Fields.WORKLOAD_ID, SpiffeId.fromAlternativeNames(e.uris()));
+    }
+    b.set(Fields.CERT_SOURCE, CertSource.XFCC);
+    b.set(Fields.CERT_FORWARDED_BY, e.by() != null ? e.by() : fallbackBy);
+  }
+
+  /** A SHA-256 fingerprint as the standard writes it (64 uppercase hex), or {@code null}. */
+  public static String sha256Hex(String hex) {
+    String h = upperHex(hex);
+    return h != null && h.length() == 64 ? h : null;
+  }
+
+  /** A serial number as the standard writes it: uppercase hex without leading zeros. */
+  public static String serialHex(String hex) {
+    String h = upperHex(hex);
+    if (h == null) {
+      return null;
+    }
+    int i = 0;
+    while (i < h.length() - 1 && h.charAt(i) == '0') {
+      i++;
+    }
+    return h.substring(i);
+  }
+
+  /**
+   * A hex fingerprint as the standard writes it (uppercase, no separators), or {@code null} when
+   * the value is not hex: proxies write SHA-256 in lowercase (Envoy) or with colons (OpenSSL).
+   */
+  public static String upperHex(String hex) {
+    if (hex == null) {
+      return null;
+    }
+    String h = hex.trim().replace(":", "").toUpperCase(Locale.ROOT);
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+        return null;
+      }
+    }
+    return h.isEmpty() ? null : h;
+  }
+
+  private interface Parser {
+    CertificateFacts parse() throws Exception;
+  }
+
+  private static CertificateFacts cached(String kind, String value, Parser parser) {
+    String key = kind + value;
+    Object hit = CACHE.get(key);
+    if (hit == null) {
+      CertificateFacts facts;
+      try {
+        facts = parser.parse();
+      } catch (Exception | LinkageError e) {
+        facts = UNPARSEABLE;
+      }
+      hit = facts == null ? NONE : facts;
+      if (CACHE.size() >= MAX_ENTRIES) {
+        CACHE.clear();
+      }
+      CACHE.put(key, hit);
+    }
+    return hit == NONE ? null : (CertificateFacts) hit;
+  }
+
+  private static CertificateFacts parse(byte[] bytes) throws Exception {
+    List<X509Certificate> certs = Certificates.parse(bytes);
+    return certs.isEmpty() ? null : CertificateFacts.of(certs.get(0));
+  }
+}

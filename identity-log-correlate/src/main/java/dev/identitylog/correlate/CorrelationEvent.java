@@ -1,0 +1,346 @@
+package dev.identitylog.correlate;
+
+import dev.identitylog.event.EventName;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.HopLayer;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.TraceOrigin;
+import dev.identitylog.outcome.Coded;
+import dev.identitylog.outcome.EventOutcome;
+import dev.identitylog.outcome.Outcome;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The facts of one identity event that correlation needs: who logged it, how it joins other
+ * events, and what was decided. Immutable. Made from a JSON line with {@link #parse(String)} (or by
+ * an {@link EventStream}), or from an {@link IdentityEvent} with {@link #of(IdentityEvent)}.
+ *
+ * <p>Every string is already cleaned of control characters and cut to the standard's limits; a
+ * token hash that is not hex is dropped, so nothing a log line smuggles in reaches the output.
+ */
+public final class CorrelationEvent {
+  final EventName name;
+  final String service;
+  final HopLayer layer;
+  final String traceId;
+  final String spanId;
+  final String parentSpanId;
+  final TraceOrigin traceOrigin;
+  final String requestId;
+  final String edgeId;
+  /** Epoch milliseconds when the event ended, or {@link Times#NONE}. */
+  final long timestamp;
+  /** Nanoseconds, or -1. */
+  final long durationNanos;
+  /** HTTP status, or 0. */
+  final int httpStatus;
+  final String grpcStatus;
+  final EventOutcome eventOutcome;
+  final String errorType;
+  final Outcome authn;
+  final String authnReason;
+  final boolean authnInferred;
+  final Outcome authz;
+  final String authzReason;
+  final boolean authzInferred;
+  final Outcome dependency;
+  final String dependencyReason;
+  final String dependencyName;
+  final String dependencyStatus;
+  final boolean dependencyInferred;
+  final String tokenHash;
+  final List<String> audience;
+  final List<String> actorChain;
+  final boolean forwardedUntrusted;
+  /** Client attempts, or 0. */
+  final int attempts;
+  final String serverAddress;
+  final String rpcService;
+  private final int hash;
+
+  CorrelationEvent(Draft d) {
+    name = d.name == null ? EventName.SERVER : d.name;
+    service = d.service;
+    layer = d.layer;
+    traceId = d.traceId;
+    spanId = d.spanId;
+    parentSpanId = d.parentSpanId;
+    traceOrigin = d.traceOrigin;
+    requestId = d.requestId;
+    edgeId = d.edgeId;
+    timestamp = d.timestamp;
+    durationNanos = d.durationNanos;
+    httpStatus = d.httpStatus;
+    grpcStatus = d.grpcStatus;
+    eventOutcome = d.eventOutcome;
+    errorType = d.errorType;
+    authn = d.authn;
+    authnReason = d.authnReason;
+    authnInferred = d.authnInferred;
+    authz = d.authz;
+    authzReason = d.authzReason;
+    authzInferred = d.authzInferred;
+    dependency = d.dependency;
+    dependencyReason = d.dependencyReason;
+    dependencyName = d.dependencyName;
+    dependencyStatus = d.dependencyStatus;
+    dependencyInferred = d.dependencyInferred;
+    tokenHash = d.tokenHash;
+    audience = d.audience == null ? Collections.emptyList() : d.audience;
+    actorChain = d.actorChain == null ? Collections.emptyList() : d.actorChain;
+    forwardedUntrusted = d.forwardedUntrusted;
+    attempts = d.attempts;
+    serverAddress = d.serverAddress;
+    rpcService = d.rpcService;
+    hash = computeHash();
+  }
+
+  /**
+   * The event in one JSON line, or {@code null} when the line is not JSON, not an object, or not
+   * an identity event (see {@link EventStream} for what is accepted). Never throws.
+   */
+  public static CorrelationEvent parse(String jsonLine) {
+    if (jsonLine == null) {
+      return null;
+    }
+    char[] chars = jsonLine.toCharArray();
+    return new EventParser().parse(chars, 0, chars.length);
+  }
+
+  /**
+   * The correlation facts of an event built by this library. Returns {@code null} for
+   * {@code null}.
+   */
+  public static CorrelationEvent of(IdentityEvent event) {
+    if (event == null) {
+      return null;
+    }
+    Draft d = new Draft();
+    d.name = event.get(Fields.EVENT_NAME);
+    d.service = event.get(Fields.SERVICE_NAME);
+    d.layer = event.get(Fields.HOP_LAYER);
+    d.traceId = EventParser.traceId(event.get(Fields.TRACE_ID));
+    d.spanId = EventParser.spanId(event.get(Fields.SPAN_ID));
+    d.parentSpanId = EventParser.spanId(event.get(Fields.SPAN_PARENT_ID));
+    d.traceOrigin = event.get(Fields.TRACE_ORIGIN);
+    d.requestId = event.get(Fields.REQUEST_ID);
+    d.edgeId = event.get(Fields.REQUEST_EDGE_ID);
+    Instant ts = event.get(Fields.TIMESTAMP);
+    d.timestamp = ts == null ? Times.NONE : ts.toEpochMilli();
+    Long duration = event.get(Fields.EVENT_DURATION);
+    d.durationNanos = duration == null || duration < 0 ? -1 : duration;
+    Long status = event.get(Fields.HTTP_RESPONSE_STATUS_CODE);
+    d.httpStatus = status == null || status < 100 || status > 999 ? 0 : status.intValue();
+    d.grpcStatus = EventParser.grpcStatus(event.get(Fields.RPC_GRPC_STATUS_CODE));
+    d.eventOutcome = event.get(Fields.EVENT_OUTCOME);
+    d.errorType = code(event.get(Fields.ERROR_TYPE));
+    d.authn = event.get(Fields.AUTHN_OUTCOME);
+    d.authnReason = code(event.get(Fields.AUTHN_REASON));
+    d.authnInferred = Boolean.TRUE.equals(event.get(Fields.AUTHN_INFERRED));
+    d.authz = event.get(Fields.AUTHZ_OUTCOME);
+    d.authzReason = code(event.get(Fields.AUTHZ_REASON));
+    d.authzInferred = Boolean.TRUE.equals(event.get(Fields.AUTHZ_INFERRED));
+    d.dependency = event.get(Fields.DEPENDENCY_OUTCOME);
+    d.dependencyReason = code(event.get(Fields.DEPENDENCY_REASON));
+    d.dependencyName = event.get(Fields.DEPENDENCY_NAME);
+    d.dependencyStatus = event.get(Fields.DEPENDENCY_STATUS);
+    d.dependencyInferred = Boolean.TRUE.equals(event.get(Fields.DEPENDENCY_INFERRED));
+    d.tokenHash = EventParser.tokenHash(event.get(Fields.TOKEN_HASH));
+    d.audience = event.get(Fields.TOKEN_AUDIENCE);
+    d.actorChain = event.get(Fields.TOKEN_ACTOR_CHAIN);
+    d.forwardedUntrusted = Boolean.TRUE.equals(event.get(Fields.FORWARDED_UNTRUSTED));
+    Long attempts = event.get(Fields.CLIENT_ATTEMPTS);
+    d.attempts = attempts == null || attempts < 0 ? 0 : (int) Math.min(attempts, 1_000_000L);
+    d.serverAddress = event.get(Fields.SERVER_ADDRESS);
+    d.rpcService = event.get(Fields.RPC_SERVICE);
+    return new CorrelationEvent(d);
+  }
+
+  private static String code(Coded c) {
+    return c == null ? null : c.code();
+  }
+
+  /** Server (a request this hop received) or client (a call it made). */
+  public EventName eventName() {
+    return name;
+  }
+
+  /** {@code service.name}, or {@code null}. */
+  public String service() {
+    return service;
+  }
+
+  /** {@code identity.hop.layer}, or {@code null}. */
+  public HopLayer layer() {
+    return layer;
+  }
+
+  /** {@code trace.id}, lowercase, or {@code null}. */
+  public String traceId() {
+    return traceId;
+  }
+
+  /** {@code span.id}, or {@code null}. */
+  public String spanId() {
+    return spanId;
+  }
+
+  /** {@code span.parent.id}, or {@code null}. */
+  public String parentSpanId() {
+    return parentSpanId;
+  }
+
+  /** {@code identity.request.id}, or {@code null}. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** When the event ended, or {@code null} when the line had no readable time. */
+  public Instant timestamp() {
+    return timestamp == Times.NONE ? null : Instant.ofEpochMilli(timestamp);
+  }
+
+  /** Whether the event carries anything it can be joined on. */
+  boolean joinable() {
+    return traceId != null || requestId != null || spanId != null || parentSpanId != null
+        || edgeId != null;
+  }
+
+  /** When the work started: end minus duration, or the end when the duration is unknown. */
+  long start() {
+    if (timestamp == Times.NONE) {
+      return Times.NONE;
+    }
+    return durationNanos > 0 ? timestamp - durationNanos / 1_000_000L : timestamp;
+  }
+
+  boolean isClient() {
+    return name == EventName.CLIENT;
+  }
+
+  /** The status as written in output: the HTTP code, else the gRPC status name. */
+  String statusText() {
+    if (httpStatus != 0) {
+      return Integer.toString(httpStatus);
+    }
+    return grpcStatus;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof CorrelationEvent)) {
+      return false;
+    }
+    CorrelationEvent e = (CorrelationEvent) o;
+    return hash == e.hash
+        && name == e.name
+        && timestamp == e.timestamp
+        && durationNanos == e.durationNanos
+        && httpStatus == e.httpStatus
+        && attempts == e.attempts
+        && authnInferred == e.authnInferred
+        && authzInferred == e.authzInferred
+        && dependencyInferred == e.dependencyInferred
+        && forwardedUntrusted == e.forwardedUntrusted
+        && layer == e.layer
+        && traceOrigin == e.traceOrigin
+        && eventOutcome == e.eventOutcome
+        && authn == e.authn
+        && authz == e.authz
+        && dependency == e.dependency
+        && Objects.equals(service, e.service)
+        && Objects.equals(traceId, e.traceId)
+        && Objects.equals(spanId, e.spanId)
+        && Objects.equals(parentSpanId, e.parentSpanId)
+        && Objects.equals(requestId, e.requestId)
+        && Objects.equals(edgeId, e.edgeId)
+        && Objects.equals(grpcStatus, e.grpcStatus)
+        && Objects.equals(errorType, e.errorType)
+        && Objects.equals(authnReason, e.authnReason)
+        && Objects.equals(authzReason, e.authzReason)
+        && Objects.equals(dependencyReason, e.dependencyReason)
+        && Objects.equals(dependencyName, e.dependencyName)
+        && Objects.equals(dependencyStatus, e.dependencyStatus)
+        && Objects.equals(tokenHash, e.tokenHash)
+        && audience.equals(e.audience)
+        && actorChain.equals(e.actorChain)
+        && Objects.equals(serverAddress, e.serverAddress)
+        && Objects.equals(rpcService, e.rpcService);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  private int computeHash() {
+    int h = name.hashCode();
+    h = 31 * h + Long.hashCode(timestamp);
+    h = 31 * h + Long.hashCode(durationNanos);
+    h = 31 * h + httpStatus;
+    h = 31 * h + Objects.hashCode(service);
+    h = 31 * h + Objects.hashCode(traceId);
+    h = 31 * h + Objects.hashCode(spanId);
+    h = 31 * h + Objects.hashCode(parentSpanId);
+    h = 31 * h + Objects.hashCode(requestId);
+    h = 31 * h + Objects.hashCode(authn);
+    h = 31 * h + Objects.hashCode(authnReason);
+    h = 31 * h + Objects.hashCode(authz);
+    h = 31 * h + Objects.hashCode(dependency);
+    h = 31 * h + Objects.hashCode(dependencyReason);
+    h = 31 * h + Objects.hashCode(tokenHash);
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "CorrelationEvent{" + name.code() + " " + service + " trace=" + traceId + " span="
+        + spanId + " parent=" + parentSpanId + " request=" + requestId + " status="
+        + statusText() + "}";
+  }
+
+  /** The mutable values of an event while it is read. */
+  static final class Draft {
+    EventName name;
+    String service;
+    HopLayer layer;
+    String traceId;
+    String spanId;
+    String parentSpanId;
+    TraceOrigin traceOrigin;
+    String requestId;
+    String edgeId;
+    long timestamp = Times.NONE;
+    long durationNanos = -1;
+    int httpStatus;
+    String grpcStatus;
+    EventOutcome eventOutcome;
+    String errorType;
+    Outcome authn;
+    String authnReason;
+    boolean authnInferred;
+    Outcome authz;
+    String authzReason;
+    boolean authzInferred;
+    Outcome dependency;
+    String dependencyReason;
+    String dependencyName;
+    String dependencyStatus;
+    boolean dependencyInferred;
+    String tokenHash;
+    List<String> audience;
+    List<String> actorChain;
+    boolean forwardedUntrusted;
+    int attempts;
+    String serverAddress;
+    String rpcService;
+    /** A {@code traceparent} value, used when the line has no {@code trace.id}. */
+    String traceparent;
+  }
+}

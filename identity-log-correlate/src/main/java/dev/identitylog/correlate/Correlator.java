@@ -1,0 +1,365 @@
+package dev.identitylog.correlate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Joins identity events into requests and decides each request's verdict, as events stream in.
+ *
+ * <p>Events join one request when they share a {@code trace.id}; when a server event's
+ * {@code span.parent.id} is a client event's {@code span.id} (even across trace ids); when they
+ * share an {@code identity.request.id} (which is how a request whose trace broke is put back
+ * together) or an {@code identity.request.edge_id}. Identical events count once.
+ *
+ * <p>Memory is bounded by the requests in flight, not by the input: a request is finished when no
+ * event for it arrived while event time (the newest {@code timestamp} seen) advanced by the
+ * window, and at {@link #finish()}. Its {@link RequestVerdict} then goes to the consumer given to
+ * the builder, or, without one, waits for {@link #drain()}.
+ *
+ * <pre>{@code
+ * Correlator correlator = Correlator.builder()
+ *     .window(Duration.ofSeconds(30))
+ *     .onVerdict(v -> System.out.println(v.toJson()))
+ *     .build();
+ * try (EventStream events = EventStream.of(Path.of("gateway.log"), Path.of("backend.log.gz"))) {
+ *   for (CorrelationEvent e; (e = events.next()) != null; ) {
+ *     correlator.accept(e);
+ *   }
+ * }
+ * correlator.finish();
+ * }</pre>
+ *
+ * <p>Not thread-safe: feed it from one thread.
+ */
+public final class Correlator {
+  /** Event time a request stays open after its last event. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+  /** Events kept per request; more are counted as dropped (a request id reused by everyone). */
+  public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
+
+  private final long windowMillis;
+  private final int maxEvents;
+  private final Consumer<? super RequestVerdict> consumer;
+  private final List<RequestVerdict> queue;
+
+  private final Map<String, Pending> byTrace = new HashMap<>();
+  private final Map<String, Pending> byRequest = new HashMap<>();
+  private final Map<String, Pending> bySpan = new HashMap<>();
+  private final Map<String, Pending> byEdge = new HashMap<>();
+
+  // Requests in the order they last received an event: the head is always the next to finish.
+  private Pending head;
+  private Pending tail;
+  private int inFlight;
+  private long watermark = Times.NONE;
+
+  private long accepted;
+  private long duplicates;
+  private long unjoinable;
+  private long dropped;
+  private long requests;
+  private long analysisFailures;
+
+  private Correlator(Builder b) {
+    this.windowMillis = b.window.toMillis();
+    this.maxEvents = b.maxEvents;
+    this.consumer = b.consumer;
+    this.queue = b.consumer == null ? new ArrayList<>() : null;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Adds one event; may finish requests that have been idle for the window. Events without
+   * anything to join on ({@code trace.id}, span ids, {@code identity.request.id},
+   * {@code identity.request.edge_id}) are counted and ignored. {@code null} is ignored.
+   */
+  public void accept(CorrelationEvent e) {
+    if (e == null) {
+      return;
+    }
+    if (e.timestamp != Times.NONE && (watermark == Times.NONE || e.timestamp > watermark)) {
+      if (watermark == Times.NONE) {
+        // Requests opened before any time was seen start their window now.
+        for (Pending p = head; p != null; p = p.next) {
+          p.touched = e.timestamp;
+        }
+      }
+      watermark = e.timestamp;
+    }
+    if (!e.joinable()) {
+      unjoinable++;
+      expire();
+      return;
+    }
+    Pending g = null;
+    g = join(g, byTrace, e.traceId);
+    g = join(g, byRequest, e.requestId);
+    g = join(g, bySpan, e.spanId);
+    g = join(g, bySpan, e.parentSpanId);
+    g = join(g, byEdge, e.edgeId);
+    if (g == null) {
+      g = new Pending();
+      append(g);
+      inFlight++;
+    }
+    if (g.contains(e)) {
+      duplicates++;
+    } else if (g.events.size() >= maxEvents) {
+      dropped++;
+    } else {
+      g.events.add(e);
+      accepted++;
+      register(e, g);
+    }
+    touch(g);
+    expire();
+  }
+
+  /** Finishes every request still open; call at the end of input. */
+  public void finish() {
+    while (head != null) {
+      complete(head);
+    }
+  }
+
+  /**
+   * The verdicts finished since the last call, when the correlator was built without a consumer;
+   * an empty list otherwise.
+   */
+  public List<RequestVerdict> drain() {
+    if (queue == null || queue.isEmpty()) {
+      return List.of();
+    }
+    List<RequestVerdict> out = List.copyOf(queue);
+    queue.clear();
+    return out;
+  }
+
+  /** Requests open now. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** Events taken into a request. */
+  public long events() {
+    return accepted;
+  }
+
+  /** Events identical to one already held for their request, counted once. */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Events ignored for lack of any id to join on. */
+  public long unjoinable() {
+    return unjoinable;
+  }
+
+  /** Events beyond the per-request limit. */
+  public long dropped() {
+    return dropped;
+  }
+
+  /** Requests finished. */
+  public long requests() {
+    return requests;
+  }
+
+  /** Requests whose events could not be analysed, reported as unknown (should stay zero). */
+  public long analysisFailures() {
+    return analysisFailures;
+  }
+
+  // ---- joining ----------------------------------------------------------------------------
+
+  private Pending join(Pending g, Map<String, Pending> index, String key) {
+    if (key == null) {
+      return g;
+    }
+    Pending p = index.get(key);
+    if (p == null || p == g) {
+      return g;
+    }
+    return g == null ? p : merge(g, p);
+  }
+
+  private Pending merge(Pending a, Pending b) {
+    Pending big = a.events.size() >= b.events.size() ? a : b;
+    Pending small = big == a ? b : a;
+    for (CorrelationEvent e : small.events) {
+      if (big.events.size() >= maxEvents) {
+        dropped++;
+        accepted--;
+        unregister(e, small);
+        continue;
+      }
+      big.events.add(e);
+      register(e, big);
+    }
+    small.events.clear();
+    unlink(small);
+    inFlight--;
+    return big;
+  }
+
+  private void register(CorrelationEvent e, Pending g) {
+    put(byTrace, e.traceId, g);
+    put(byRequest, e.requestId, g);
+    put(bySpan, e.spanId, g);
+    put(bySpan, e.parentSpanId, g);
+    put(byEdge, e.edgeId, g);
+  }
+
+  private static void put(Map<String, Pending> index, String key, Pending g) {
+    if (key != null) {
+      index.put(key, g);
+    }
+  }
+
+  private void unregister(CorrelationEvent e, Pending g) {
+    remove(byTrace, e.traceId, g);
+    remove(byRequest, e.requestId, g);
+    remove(bySpan, e.spanId, g);
+    remove(bySpan, e.parentSpanId, g);
+    remove(byEdge, e.edgeId, g);
+  }
+
+  private static void remove(Map<String, Pending> index, String key, Pending g) {
+    if (key != null) {
+      index.remove(key, g);
+    }
+  }
+
+  // ---- finishing --------------------------------------------------------------------------
+
+  private void expire() {
+    if (watermark == Times.NONE) {
+      return;
+    }
+    long limit = watermark - windowMillis;
+    while (head != null && head.touched < limit) {
+      complete(head);
+    }
+  }
+
+  private void complete(Pending g) {
+    unlink(g);
+    inFlight--;
+    for (CorrelationEvent e : g.events) {
+      unregister(e, g);
+    }
+    if (g.events.isEmpty()) {
+      return; // only duplicates or dropped events arrived
+    }
+    RequestVerdict v;
+    try {
+      v = Analysis.analyze(g.events);
+    } catch (RuntimeException | StackOverflowError bug) {
+      // Never let one odd request end the run; it is reported, and counted.
+      analysisFailures++;
+      v = Analysis.unanalysable(g.events);
+    }
+    requests++;
+    if (consumer != null) {
+      consumer.accept(v);
+    } else {
+      queue.add(v);
+    }
+  }
+
+  private void touch(Pending g) {
+    g.touched = watermark;
+    if (g != tail) {
+      unlink(g);
+      append(g);
+    }
+  }
+
+  private void append(Pending g) {
+    g.prev = tail;
+    g.next = null;
+    if (tail != null) {
+      tail.next = g;
+    } else {
+      head = g;
+    }
+    tail = g;
+  }
+
+  private void unlink(Pending g) {
+    if (g.prev != null) {
+      g.prev.next = g.next;
+    } else if (head == g) {
+      head = g.next;
+    }
+    if (g.next != null) {
+      g.next.prev = g.prev;
+    } else if (tail == g) {
+      tail = g.prev;
+    }
+    g.prev = null;
+    g.next = null;
+  }
+
+  /** The events of one request in flight. */
+  private static final class Pending {
+    final ArrayList<CorrelationEvent> events = new ArrayList<>(4);
+    Pending prev;
+    Pending next;
+    long touched;
+
+    boolean contains(CorrelationEvent e) {
+      for (int i = 0; i < events.size(); i++) {
+        CorrelationEvent x = events.get(i);
+        if (x.hashCode() == e.hashCode() && x.equals(e)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Configures a {@link Correlator}. */
+  public static final class Builder {
+    private Duration window = DEFAULT_WINDOW;
+    private int maxEvents = DEFAULT_MAX_EVENTS_PER_REQUEST;
+    private Consumer<? super RequestVerdict> consumer;
+
+    private Builder() {}
+
+    /** Event time a request stays open after its last event; positive. */
+    public Builder window(Duration window) {
+      if (window == null || window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("window must be positive: " + window);
+      }
+      this.window = window;
+      return this;
+    }
+
+    /** Receives each finished request, on the thread that calls accept or finish. */
+    public Builder onVerdict(Consumer<? super RequestVerdict> consumer) {
+      this.consumer = consumer;
+      return this;
+    }
+
+    /** Events kept per request, at least 2. */
+    public Builder maxEventsPerRequest(int max) {
+      if (max < 2) {
+        throw new IllegalArgumentException("maxEventsPerRequest must be at least 2: " + max);
+      }
+      this.maxEvents = max;
+      return this;
+    }
+
+    public Correlator build() {
+      return new Correlator(this);
+    }
+  }
+}

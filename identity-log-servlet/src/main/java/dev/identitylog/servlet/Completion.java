@@ -1,0 +1,147 @@
+package dev.identitylog.servlet;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.exchange.ServerExchange;
+import jakarta.servlet.UnavailableException;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.MappingMatch;
+
+/**
+ * How a request's record ends. The exchange itself emits at most once (its first finish wins), so
+ * every path here may call finish without coordinating with the others: the filter's own {@code
+ * finally}, the async listener, and a failure path that only wants to make sure an event goes out.
+ */
+final class Completion {
+  /**
+   * Spring MVC's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}: the route template that
+   * matched, set while the chain ran. Read as a plain attribute, so no Spring class is needed.
+   */
+  static final String SPRING_ROUTE_ATTRIBUTE =
+      "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+  private static final int MAX_CAUSE_DEPTH = 8;
+
+  private Completion() {}
+
+  /**
+   * After the first pass of the chain returned or threw: ends the record now, or, when the
+   * request went async, hands it to an {@link AsyncCompletion} that ends it when the container
+   * completes the request.
+   */
+  static void afterChain(
+      IdentityLog log,
+      ServerExchange exchange,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Throwable error) {
+    try {
+      frameworkRoute(exchange, request);
+    } catch (Throwable t) {
+      log.internalError("reading a framework's route", t);
+    }
+    try {
+      // Containers report async as started until the dispatch that started it returns, even when
+      // complete() or dispatch() was already called on another thread, so this does not race.
+      if (request.isAsyncStarted()) {
+        AsyncCompletion async = new AsyncCompletion(log, exchange, response, error);
+        request.setAttribute(IdentityLogFilter.STATE_ATTRIBUTE, async);
+        request.getAsyncContext().addListener(async, request, response);
+        return;
+      }
+    } catch (Throwable t) {
+      log.internalError("following an async servlet request", t);
+    }
+    finish(log, exchange, response, error);
+  }
+
+  /** Ends the record with what the response says; never throws. */
+  static void finish(
+      IdentityLog log, ServerExchange exchange, HttpServletResponse response, Throwable error) {
+    try {
+      if (error != null && isClientAbort(error)) {
+        exchange.finishAborted(response.getStatus(), null);
+      } else {
+        exchange.finishHttp(
+            status(response, error), response.getHeader("WWW-Authenticate"), error);
+      }
+    } catch (Throwable t) {
+      log.internalError("finishing a servlet request", t);
+      try {
+        exchange.finishHttp(-1, null, error); // still exactly one event, with what is known
+      } catch (Throwable ignored) {
+        // The exchange guards its sinks; nothing more can be done here.
+      }
+    }
+  }
+
+  /**
+   * Strict forwarding: forwarded identity came from an untrusted peer, so the application does
+   * not run and the caller gets 400.
+   */
+  static void reject(IdentityLog log, ServerExchange exchange, HttpServletResponse response) {
+    try {
+      if (!response.isCommitted()) {
+        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+        response.setContentLength(0);
+      }
+    } catch (Throwable t) {
+      log.internalError("rejecting a servlet request", t);
+    }
+    try {
+      exchange.finishHttp(HttpServletResponse.SC_BAD_REQUEST, null, null);
+    } catch (Throwable t) {
+      log.internalError("finishing a servlet request", t);
+    }
+  }
+
+  /**
+   * The status the client receives. After an exception, the container answers 500 when the
+   * response was not committed yet (whatever status the application had set), and a status that
+   * still says 200 is only the default; {@link UnavailableException} has statuses of its own.
+   */
+  static int status(HttpServletResponse response, Throwable error) {
+    int status = response.getStatus();
+    if (error == null || (response.isCommitted() && status != HttpServletResponse.SC_OK)) {
+      return status;
+    }
+    if (error instanceof UnavailableException) {
+      return ((UnavailableException) error).isPermanent()
+          ? HttpServletResponse.SC_NOT_FOUND
+          : HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+    }
+    return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+  }
+
+  /**
+   * Whether the client went away: Tomcat's {@code ClientAbortException}, Jetty's {@code
+   * EofException}, possibly wrapped. Matched by class name, so neither container is needed.
+   */
+  static boolean isClientAbort(Throwable error) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
+      String name = t.getClass().getName();
+      if (name.endsWith(".ClientAbortException") || name.endsWith(".EofException")) {
+        return true;
+      }
+      Throwable cause = t.getCause();
+      t = cause == t ? null : cause;
+    }
+    return false;
+  }
+
+  /** The route a framework matched while the chain ran (Spring MVC), if it says so. */
+  private static void frameworkRoute(ServerExchange exchange, HttpServletRequest request) {
+    Object pattern = request.getAttribute(SPRING_ROUTE_ATTRIBUTE);
+    if (!(pattern instanceof String) || ((String) pattern).isEmpty()) {
+      return;
+    }
+    String prefix = request.getContextPath();
+    HttpServletMapping mapping = request.getHttpServletMapping();
+    if (mapping != null && mapping.getMappingMatch() == MappingMatch.PATH) {
+      prefix = prefix + request.getServletPath(); // DispatcherServlet mapped at /api/*
+    }
+    exchange.route(prefix == null || prefix.isEmpty() ? (String) pattern : prefix + pattern);
+  }
+}

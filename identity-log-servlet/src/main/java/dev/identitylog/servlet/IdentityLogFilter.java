@@ -1,0 +1,293 @@
+package dev.identitylog.servlet;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.RequestIdentity;
+import dev.identitylog.exchange.Scope;
+import dev.identitylog.exchange.ServerExchange;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Emits one {@code identity.server} event per HTTP request: who called (client certificate of the
+ * TLS handshake, or forwarded by a trusted proxy; bearer token), the trace and request ids, the
+ * route, the status, and the authn, authz and dependency outcomes (recorded through {@link
+ * RequestIdentity} or inferred from the response).
+ *
+ * <p>Programmatic registration:
+ *
+ * <pre>{@code
+ * FilterRegistration.Dynamic r = servletContext.addFilter("identity-log",
+ *     IdentityLogFilter.builder(identityLog).build());
+ * r.setAsyncSupported(true);
+ * r.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+ * }</pre>
+ *
+ * <p>From {@code web.xml}, the public no-argument constructor is used and {@link #init} builds the
+ * {@link IdentityLog} from the init parameters {@value #SERVICE_NAME}, {@value #HOP_LAYER},
+ * {@value #TRUSTED_PROXIES}, {@value #REQUEST_ID_HEADER}, {@value #STRICT_FORWARDING},
+ * {@value #ECHO_REQUEST_ID_HEADER}, {@value #SSL_CLIENT_CERT_HEADER} and {@value
+ * #CLIENT_CERT_TRUST_ANCHORS}.
+ *
+ * <p>While the application runs, the request's record is bound to the thread ({@link
+ * RequestIdentity#current()}, outbound adapters, the SLF4J MDC keys {@code trace.id}, {@code
+ * span.id} and {@code identity.request.id}) and stored in the request attribute {@link
+ * RequestIdentity#ATTRIBUTE}.
+ *
+ * <p>The filter never throws an exception of its own into the application and never changes the
+ * response, except for the request-id header it echoes and, with strict forwarding, the 400 it
+ * answers to forwarded identity from an untrusted peer.
+ */
+public final class IdentityLogFilter implements Filter {
+  /** Init parameter: {@code service.name}. */
+  public static final String SERVICE_NAME = "service-name";
+
+  /** Init parameter: {@code identity.hop.layer} ({@code cdn}, {@code proxy}, ...). */
+  public static final String HOP_LAYER = "hop-layer";
+
+  /** Init parameter: comma-separated address ranges, SPIFFE IDs, {@code sha256:} thumbprints. */
+  public static final String TRUSTED_PROXIES = "trusted-proxies";
+
+  /** Init parameter: the header carrying the request id. */
+  public static final String REQUEST_ID_HEADER = "request-id-header";
+
+  /** Init parameter: {@code true} answers 400 to forwarded identity from an untrusted peer. */
+  public static final String STRICT_FORWARDING = "strict-forwarding";
+
+  /** Init parameter: the response header echoing the request id; empty or {@code none}: off. */
+  public static final String ECHO_REQUEST_ID_HEADER = "echo-request-id-header";
+
+  /** Init parameter: a header in which a trusted proxy forwards the client certificate as PEM. */
+  public static final String SSL_CLIENT_CERT_HEADER = "ssl-client-cert-header";
+
+  /** Init parameter: path of a PEM file of trust anchors for client certificates ('want' mode). */
+  public static final String CLIENT_CERT_TRUST_ANCHORS = "client-cert-trust-anchors";
+
+  /**
+   * Marks a request this filter has already started: its value is the {@link ServerExchange}, or
+   * the {@link AsyncCompletion} once the request went async. Later passes of the same request
+   * (forward, include, async and error dispatches) find it and do not start a second record.
+   */
+  static final String STATE_ATTRIBUTE = IdentityLogFilter.class.getName() + ".state";
+
+  private final boolean builtInCode;
+  private volatile IdentityLog identityLog;
+  private volatile String echoRequestIdHeader;
+
+  /** For {@code web.xml}: {@link #init} reads the configuration from the init parameters. */
+  public IdentityLogFilter() {
+    this.builtInCode = false;
+  }
+
+  private IdentityLogFilter(Builder builder) {
+    this.builtInCode = true;
+    this.identityLog = builder.identityLog;
+    this.echoRequestIdHeader = builder.echoRequestIdHeader;
+  }
+
+  /** Starts configuring a filter that logs through {@code identityLog}. */
+  public static Builder builder(IdentityLog identityLog) {
+    return new Builder(identityLog);
+  }
+
+  /**
+   * Reads the init parameters when the filter was created by its no-argument constructor; a
+   * filter made by {@link #builder} ignores them. A parameter that cannot be understood fails the
+   * deployment, so that a typo is not discovered as missing identity in production logs.
+   */
+  @Override
+  public void init(FilterConfig config) throws ServletException {
+    if (builtInCode) {
+      return;
+    }
+    try {
+      InitParameters parameters = InitParameters.read(config::getInitParameter);
+      this.identityLog = parameters.identityLog();
+      this.echoRequestIdHeader = parameters.echoRequestIdHeader();
+    } catch (IllegalArgumentException e) {
+      throw new ServletException("identity-log filter: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    IdentityLog log = identityLog;
+    if (log == null
+        || !(req instanceof HttpServletRequest)
+        || !(res instanceof HttpServletResponse)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    HttpServletRequest request = (HttpServletRequest) req;
+    HttpServletResponse response = (HttpServletResponse) res;
+
+    Object state = attribute(log, request);
+    if (state != null) {
+      continueStarted(log, state, request, response, chain);
+      return;
+    }
+
+    ServerExchange exchange = start(log, request, response);
+    if (exchange == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    if (exchange.shouldReject()) {
+      Completion.reject(log, exchange, response);
+      return;
+    }
+
+    Throwable error = null;
+    Scope scope = bind(log, exchange);
+    try {
+      chain.doFilter(request, response);
+    } catch (Throwable t) {
+      error = t;
+      throw t;
+    } finally {
+      unbind(log, scope);
+      Completion.afterChain(log, exchange, request, response, error);
+    }
+  }
+
+  /**
+   * Starts the record of a request seen for the first time; {@code null} when that failed. Once
+   * the record exists it is returned whatever else fails, so that the request still gets its event.
+   */
+  private ServerExchange start(
+      IdentityLog log, HttpServletRequest request, HttpServletResponse response) {
+    ServerExchange exchange;
+    try {
+      exchange = log.startServer(new ServletInboundRequest(request));
+    } catch (Throwable t) {
+      log.internalError("starting a servlet request", t);
+      return null;
+    }
+    try {
+      request.setAttribute(STATE_ATTRIBUTE, exchange);
+      request.setAttribute(RequestIdentity.ATTRIBUTE, exchange);
+    } catch (Throwable t) {
+      log.internalError("setting a request attribute", t);
+    }
+    String echo = echoRequestIdHeader;
+    if (echo != null) {
+      try {
+        if (!response.isCommitted()) {
+          response.setHeader(echo, exchange.requestId());
+        }
+      } catch (Throwable t) {
+        log.internalError("echoing the request id", t);
+      }
+    }
+    return exchange;
+  }
+
+  /**
+   * A later pass of a request already started (forward, include, async or error dispatch): binds
+   * the record again, so that decisions and outbound calls made there still land in it, and
+   * remembers what an async dispatch threw for the event that {@link AsyncCompletion} emits.
+   */
+  private static void continueStarted(
+      IdentityLog log,
+      Object state,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      FilterChain chain)
+      throws IOException, ServletException {
+    AsyncCompletion async = state instanceof AsyncCompletion ? (AsyncCompletion) state : null;
+    ServerExchange exchange =
+        async != null ? async.exchange() : state instanceof ServerExchange ? (ServerExchange) state : null;
+    if (exchange == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    Scope scope = bind(log, exchange);
+    try {
+      chain.doFilter(request, response);
+    } catch (Throwable t) {
+      if (async != null) {
+        async.failed(t);
+      }
+      throw t;
+    } finally {
+      unbind(log, scope);
+    }
+  }
+
+  private static Object attribute(IdentityLog log, HttpServletRequest request) {
+    try {
+      return request.getAttribute(STATE_ATTRIBUTE);
+    } catch (Throwable t) {
+      log.internalError("reading a request attribute", t);
+      return null;
+    }
+  }
+
+  private static Scope bind(IdentityLog log, ServerExchange exchange) {
+    try {
+      return exchange.makeCurrent();
+    } catch (Throwable t) {
+      log.internalError("binding a request to its thread", t);
+      return null;
+    }
+  }
+
+  private static void unbind(IdentityLog log, Scope scope) {
+    if (scope == null) {
+      return;
+    }
+    try {
+      scope.close();
+    } catch (Throwable t) {
+      log.internalError("unbinding a request from its thread", t);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    // Nothing to release: the IdentityLog belongs to the application, or lives as long as we do.
+  }
+
+  @Override
+  public String toString() {
+    IdentityLog log = identityLog;
+    return "IdentityLogFilter{"
+        + (log == null ? "not initialized" : "service.name=" + log.serviceName())
+        + "}";
+  }
+
+  /** Configures an {@link IdentityLogFilter}. */
+  public static final class Builder {
+    private final IdentityLog identityLog;
+    private String echoRequestIdHeader;
+
+    Builder(IdentityLog identityLog) {
+      if (identityLog == null) {
+        throw new NullPointerException("identityLog");
+      }
+      this.identityLog = identityLog;
+      this.echoRequestIdHeader = identityLog.requestIdHeader();
+    }
+
+    /**
+     * The response header that carries the request id back to the caller, so that a user who
+     * reports a failure can quote it. Default: the request-id header of the {@link IdentityLog}
+     * ({@code X-Request-ID}). {@code null} or blank: do not touch the response.
+     */
+    public Builder echoRequestIdHeader(String header) {
+      this.echoRequestIdHeader = header == null || header.trim().isEmpty() ? null : header.trim();
+      return this;
+    }
+
+    public IdentityLogFilter build() {
+      return new IdentityLogFilter(this);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.identitylog.servlet;
+
+import dev.identitylog.exchange.InboundRequest;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.MappingMatch;
+import java.security.cert.X509Certificate;
+
+/**
+ * The core's view of a servlet request. The core reads every fact once, when the record starts,
+ * and a failure of any one getter would lose all the facts after it; so each getter contains its
+ * own failure (request wrappers written by applications do throw) and answers {@code null}.
+ */
+final class ServletInboundRequest implements InboundRequest {
+  /** The client certificate chain of this connection's TLS handshake (Servlet specification). */
+  static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+
+  static final String CIPHER_SUITE_ATTRIBUTE = "jakarta.servlet.request.cipher_suite";
+
+  /** Set by Tomcat (and by Servlet 6.1 containers); Jetty 12 does not expose the protocol. */
+  static final String SECURE_PROTOCOL_ATTRIBUTE = "jakarta.servlet.request.secure_protocol";
+
+  private final HttpServletRequest request;
+
+  ServletInboundRequest(HttpServletRequest request) {
+    this.request = request;
+  }
+
+  /** Containers look request headers up case-insensitively (Servlet specification 3.1). */
+  @Override
+  public String header(String name) {
+    try {
+      return request.getHeader(name);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String method() {
+    try {
+      return request.getMethod();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String path() {
+    try {
+      return request.getRequestURI();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The servlet mapping that matched, as a route: the context path plus the pattern. The default
+   * servlet ({@code /}) matches every path that nothing else matched, which says nothing about
+   * the route, so it gives none (a framework behind it may name one later).
+   */
+  @Override
+  public String route() {
+    try {
+      HttpServletMapping mapping = request.getHttpServletMapping();
+      if (mapping == null) {
+        return null;
+      }
+      MappingMatch match = mapping.getMappingMatch();
+      String pattern = mapping.getPattern();
+      if (match == null || pattern == null) {
+        return null;
+      }
+      String context = request.getContextPath();
+      String prefix = context == null ? "" : context;
+      switch (match) {
+        case CONTEXT_ROOT:
+          return prefix.isEmpty() ? "/" : prefix + "/";
+        case EXACT:
+        case PATH:
+          return prefix.isEmpty() ? pattern : prefix + pattern;
+        case EXTENSION:
+          return prefix + "/" + pattern;
+        default:
+          return null;
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String peerAddress() {
+    try {
+      return request.getRemoteAddr();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String serverAddress() {
+    try {
+      return request.getServerName();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public int serverPort() {
+    try {
+      return request.getServerPort();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public X509Certificate[] peerCertificates() {
+    Object chain = attribute(CERTIFICATE_ATTRIBUTE);
+    return chain instanceof X509Certificate[] ? (X509Certificate[]) chain : null;
+  }
+
+  @Override
+  public String tlsProtocol() {
+    Object protocol = attribute(SECURE_PROTOCOL_ATTRIBUTE);
+    return protocol instanceof String ? (String) protocol : null;
+  }
+
+  @Override
+  public String tlsCipher() {
+    Object cipher = attribute(CIPHER_SUITE_ATTRIBUTE);
+    return cipher instanceof String ? (String) cipher : null;
+  }
+
+  private Object attribute(String name) {
+    try {
+      return request.getAttribute(name);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
