@@ -69,9 +69,10 @@ final class EdgeHop implements AutoCloseable {
     ChainVerifier verifier = ChainVerifier.create(anchors);
     String xfccBy = DemoPki.spiffeId(NAME);
 
+    // The demo's API is read-only: GET is forwarded, other methods get HttpServlet's 405.
     HttpServlet servlet = new HttpServlet() {
       @Override
-      protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         RequestIdentity identity = RequestIdentity.current();
         X509Certificate[] chain =
             (X509Certificate[]) req.getAttribute("jakarta.servlet.request.X509Certificate");
