@@ -146,7 +146,7 @@ final class BackendHop implements AutoCloseable {
     };
     Server server = Https.start(NAME,
         DemoPki.sslContext(svid, pki.trustManager()), Https.ClientAuth.NEED,
-        IdentityLogFilter.builder(identityLog).build(), servlet);
+        IdentityLogFilter.builder(identityLog).build(), "/api/*", servlet);
     BackendHop hop = new BackendHop(server, client, orders, reports);
     hop.connectInventory();
     return hop;

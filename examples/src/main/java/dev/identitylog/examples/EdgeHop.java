@@ -110,7 +110,7 @@ final class EdgeHop implements AutoCloseable {
     };
     Server server = Https.start(NAME,
         DemoPki.sslContext(svid, DemoPki.acceptAnyClientCertificate()), Https.ClientAuth.WANT,
-        IdentityLogFilter.builder(identityLog).build(), servlet);
+        IdentityLogFilter.builder(identityLog).build(), "/api/*", servlet);
     return new EdgeHop(server, client);
   }
 

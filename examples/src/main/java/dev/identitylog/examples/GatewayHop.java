@@ -168,7 +168,7 @@ final class GatewayHop implements AutoCloseable {
     };
     Server server = Https.start(NAME,
         DemoPki.sslContext(svid, pki.trustManager()), Https.ClientAuth.NEED,
-        IdentityLogFilter.builder(identityLog).build(), servlet);
+        IdentityLogFilter.builder(identityLog).build(), "/api/*", servlet);
     return new GatewayHop(server, client);
   }
 

@@ -62,12 +62,12 @@ final class Https {
   }
 
   /**
-   * Starts Jetty on 127.0.0.1 with an ephemeral port, serving {@code servlet} at {@code /*} behind
-   * {@code filter} (when not null), which is registered first, as the servlet adapter's README
-   * asks.
+   * Starts Jetty on 127.0.0.1 with an ephemeral port, serving {@code servlet} at {@code pathSpec}
+   * (such as {@code /api/*}, which the events show as {@code http.route}) behind {@code filter}
+   * (when not null), registered for every path and first, as the servlet adapter's README asks.
    */
   static Server start(String name, SSLContext tls, ClientAuth clientAuth, Filter filter,
-      HttpServlet servlet) throws Exception {
+      String pathSpec, HttpServlet servlet) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
     threads.setName(name);
     Server server = new Server(threads);
@@ -101,7 +101,7 @@ final class Https {
       holder.setAsyncSupported(true);
       context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
     }
-    context.addServlet(new ServletHolder(name, servlet), "/*");
+    context.addServlet(new ServletHolder(name, servlet), pathSpec);
     server.setHandler(context);
     server.start();
     return server;

@@ -103,7 +103,7 @@ final class TokenService implements AutoCloseable {
       }
     };
     Server server = Https.start("token-service",
-        DemoPki.sslContext(svid, pki.trustManager()), Https.ClientAuth.NEED, null, servlet);
+        DemoPki.sslContext(svid, pki.trustManager()), Https.ClientAuth.NEED, null, "/*", servlet);
     return new TokenService(server);
   }
 
