@@ -267,7 +267,9 @@ public final class ClientExchange {
    */
   public IdentityEvent finishGrpc(String statusName, Throwable cause) {
     Reason reason = DependencyFailures.fromGrpcStatus(statusName);
-    if ("UNAVAILABLE".equals(statusName) && cause != null) {
+    if ("CANCELLED".equals(statusName)) {
+      reason = Reason.CLIENT_ABORT; // the caller cancelled its own call
+    } else if ("UNAVAILABLE".equals(statusName) && cause != null) {
       Reason fromCause = DependencyFailures.fromException(cause);
       if (fromCause != Reason.PROTOCOL_ERROR) {
         reason = fromCause; // e.g. connect_failure: nothing answered at all
@@ -294,15 +296,19 @@ public final class ClientExchange {
         b.set(Fields.CLIENT_ATTEMPTS, (long) Math.max(1, attempts.get()));
         b.set(Fields.HTTP_RESPONSE_STATUS_CODE, status > 0 ? Long.valueOf(status) : null);
         b.set(Fields.RPC_GRPC_STATUS_CODE, grpcStatus);
-        boolean failed = reason != null;
-        b.set(Fields.DEPENDENCY_OUTCOME, failed ? Outcome.FAILURE : Outcome.SUCCESS);
-        if (failed) {
+        boolean cancelled = reason == Reason.CLIENT_ABORT;
+        boolean failed = reason != null && !cancelled;
+        b.set(Fields.DEPENDENCY_OUTCOME,
+            cancelled ? Outcome.UNKNOWN : failed ? Outcome.FAILURE : Outcome.SUCCESS);
+        if (cancelled) {
+          b.set(Fields.ERROR_TYPE, reason);
+        } else if (failed) {
           b.set(Fields.DEPENDENCY_REASON, reason.phase() == Phase.DEPENDENCY ? reason : null);
           b.set(Fields.DEPENDENCY_NAME, dependencyName);
           b.set(Fields.DEPENDENCY_STATUS, statusText);
           b.set(Fields.ERROR_TYPE, reason);
         }
-        b.set(Fields.EVENT_OUTCOME, failed ? EventOutcome.FAILURE : EventOutcome.SUCCESS);
+        b.set(Fields.EVENT_OUTCOME, failed || cancelled ? EventOutcome.FAILURE : EventOutcome.SUCCESS);
       } catch (Throwable t) {
         log.internalError("finishing an outbound call", t);
       }
@@ -310,7 +316,9 @@ public final class ClientExchange {
     }
     if (parent != null) {
       try {
-        parent.outboundCallEnded(reason, dependencyName, statusText);
+        // A call its own caller cancelled is not a failure of the dependency.
+        parent.outboundCallEnded(
+            reason == Reason.CLIENT_ABORT ? null : reason, dependencyName, statusText);
       } catch (Throwable t) {
         log.internalError("reporting an outbound call", t);
       }

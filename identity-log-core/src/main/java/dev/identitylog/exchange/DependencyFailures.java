@@ -69,7 +69,8 @@ public final class DependencyFailures {
 
   /**
    * The reason for a call that ended with this exception, looking through its causes; {@link
-   * Reason#PROTOCOL_ERROR} when nothing more specific is known. Never {@code null}.
+   * Reason#CLIENT_ABORT} when the caller cancelled the call itself, {@link Reason#PROTOCOL_ERROR}
+   * when nothing more specific is known. Never {@code null}.
    */
   public static Reason fromException(Throwable error) {
     Throwable t = error;
@@ -83,6 +84,11 @@ public final class DependencyFailures {
   }
 
   private static Reason direct(Throwable t) {
+    if (t instanceof java.util.concurrent.CancellationException
+        || (t instanceof java.io.IOException && "Canceled".equals(t.getMessage()))) {
+      // The caller cancelled its own call (OkHttp says "Canceled"): not the dependency's failure.
+      return Reason.CLIENT_ABORT;
+    }
     if (t instanceof UnknownHostException) {
       return Reason.DNS_FAILURE;
     }

@@ -69,6 +69,14 @@ class DependencyFailuresTest {
   }
 
   @Test
+  void aCallerCancellingItsOwnCallIsNotTheDependencysFailure() {
+    assertThat(DependencyFailures.fromException(new IOException("Canceled")))
+        .isEqualTo(Reason.CLIENT_ABORT);
+    assertThat(DependencyFailures.fromException(new java.util.concurrent.CancellationException()))
+        .isEqualTo(Reason.CLIENT_ABORT);
+  }
+
+  @Test
   void survivesCyclicCauses() {
     IOException a = new IOException("a");
     IOException b = new IOException("b", a);

@@ -185,6 +185,27 @@ class ServerExchangeTest {
   }
 
   @Test
+  void aCallTheApplicationCancelledIsNotADependencyFailure() {
+    IdentityLog log = log();
+    ServerExchange x = log.startServer(new FakeInboundRequest());
+    IdentityEvent call;
+    try (Scope ignored = x.makeCurrent()) {
+      call = log.startClient(new OutboundRequest() {
+        @Override
+        public String serverAddress() {
+          return "inventory";
+        }
+      }).finishHttp(-1, new java.io.IOException("Canceled"));
+    }
+    assertThat(call.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.UNKNOWN);
+    assertThat(call.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CLIENT_ABORT);
+    assertThat(call.has(Fields.DEPENDENCY_REASON)).isFalse();
+    IdentityEvent e = x.finishHttp(503, null, null);
+    assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.UNKNOWN);
+    assertThat(e.has(Fields.DEPENDENCY_REASON)).isFalse();
+  }
+
+  @Test
   void a503WithoutAFailedCallIsAnUnknownDependencyOutcome() {
     IdentityEvent e = log().startServer(new FakeInboundRequest()).finishHttp(503, null, null);
     assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.UNKNOWN);

@@ -1,0 +1,50 @@
+package dev.identitylog.grpc;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.exchange.ServerExchange;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+
+/** Wraps each call made through a channel so that it is recorded once. */
+final class IdentityClientInterceptor implements ClientInterceptor {
+  final IdentityLog log;
+  final MetadataKeys keys;
+  final boolean propagate;
+  final boolean recordOutboundToken;
+
+  IdentityClientInterceptor(
+      IdentityLog log, MetadataKeys keys, boolean propagate, boolean recordOutboundToken) {
+    this.log = log;
+    this.keys = keys;
+    this.propagate = propagate;
+    this.recordOutboundToken = recordOutboundToken;
+  }
+
+  @Override
+  public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+      MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
+    AttemptCounter attempts;
+    ServerExchange parent;
+    String authority;
+    try {
+      // Captured when the call is made, on the thread serving the request it is made for.
+      parent = ExchangeContext.current();
+      authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : next.authority();
+      attempts = new AttemptCounter();
+      callOptions = callOptions.withStreamTracerFactory(attempts);
+    } catch (Throwable t) {
+      log.internalError("intercepting a gRPC call", t);
+      return next.newCall(method, callOptions);
+    }
+    return new RecordedClientCall<>(
+        next.newCall(method, callOptions), this, method, authority, parent, attempts);
+  }
+
+  @Override
+  public String toString() {
+    return "IdentityClientInterceptor{" + log.serviceName() + "}";
+  }
+}

@@ -1,0 +1,18 @@
+package dev.identitylog.okhttp;
+
+import dev.identitylog.exchange.ClientExchange;
+
+/**
+ * The exchange of one logical call, tagged onto the request its attempts are made from, so that
+ * the network interceptor finds it on every attempt. Immutable; a request tag.
+ */
+final class CallRecord {
+  final ClientExchange exchange;
+  /** The host the call was addressed to, for which the propagation headers were computed. */
+  final String host;
+
+  CallRecord(ClientExchange exchange, String host) {
+    this.exchange = exchange;
+    this.host = host;
+  }
+}
