@@ -4,6 +4,7 @@ import dev.identitylog.cert.CertificateInspector;
 import dev.identitylog.cert.ChainVerifier;
 import dev.identitylog.emit.EventSink;
 import dev.identitylog.emit.EventSinks;
+import dev.identitylog.emit.GuardedEventSink;
 import dev.identitylog.emit.OpenTelemetryEventSink;
 import dev.identitylog.emit.Slf4jEventSink;
 import dev.identitylog.event.HopLayer;
@@ -58,6 +59,7 @@ public final class IdentityLog {
   private final CertificateInspector certificateInspector;
   private final Limits limits;
   private final EventSink sink;
+  private final List<GuardedEventSink> guardedSinks;
   private final OpenTelemetry openTelemetry;
   private final Map<String, String> dependencyNames;
   private final Set<String> forwardClientCertTo;
@@ -84,7 +86,12 @@ public final class IdentityLog {
     if (b.openTelemetry != null) {
       sinks.add(OpenTelemetryEventSink.create(b.openTelemetry));
     }
-    this.sink = EventSinks.composite(sinks);
+    List<GuardedEventSink> guarded = new ArrayList<>(sinks.size());
+    for (EventSink s : sinks) {
+      guarded.add(EventSinks.guarded(s));
+    }
+    this.guardedSinks = Collections.unmodifiableList(guarded);
+    this.sink = EventSinks.composite(guarded);
     this.openTelemetry = b.openTelemetry;
     this.dependencyNames = Collections.unmodifiableMap(new HashMap<>(b.dependencyNames));
     this.forwardClientCertTo = Collections.unmodifiableSet(new LinkedHashSet<>(b.forwardClientCertTo));
@@ -186,6 +193,18 @@ public final class IdentityLog {
   /** Whether calls to this host carry the inbound client certificate as RFC 9440 Client-Cert. */
   public boolean forwardsClientCertTo(String host) {
     return host != null && forwardClientCertTo.contains(host.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * How many events a sink failed to take, summed over the sinks (each failure is also logged at
+   * WARN on {@code identity.internal}, at most once a minute per sink).
+   */
+  public long droppedEvents() {
+    long total = 0;
+    for (GuardedEventSink s : guardedSinks) {
+      total += s.dropped();
+    }
+    return total;
   }
 
   /** How many times the library caught a failure of its own; each is also logged (rate limited). */

@@ -297,6 +297,20 @@ class ServerExchangeTest {
   }
 
   @Test
+  void aFailingSinkLosesNothingSilentlyAndStopsNoOtherSink() {
+    IdentityLog log = IdentityLog.builder()
+        .addSink(e -> {
+          throw new IllegalStateException("disk full");
+        })
+        .addSink(sink)
+        .build();
+    IdentityEvent e = log.startServer(new FakeInboundRequest()).finishHttp(200, null, null);
+    assertThat(sink.events()).containsExactly(e);
+    assertThat(log.droppedEvents()).isEqualTo(1);
+    assertThat(log.internalErrors()).isZero();
+  }
+
+  @Test
   void finishesExactlyOnce() {
     ServerExchange x = log().startServer(new FakeInboundRequest());
     assertThat(x.finishHttp(200, null, null)).isNotNull();

@@ -27,12 +27,15 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
     this.context = call.context;
   }
 
-  @Override
-  public void onMessage(ReqT message) {
+  /**
+   * Runs one callback with the call's record bound; a callback that throws ends the record as
+   * grpc-java ends the call ({@code UNKNOWN}), and the exception goes on unchanged.
+   */
+  private void bound(Runnable callback) {
     Context previous = context.attach();
     Scope bound = exchange.makeCurrent();
     try {
-      super.onMessage(message);
+      callback.run();
     } catch (Throwable t) {
       call.end(CALLBACK_FAILED, t);
       throw t;
@@ -40,36 +43,21 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
       bound.close();
       context.detach(previous);
     }
+  }
+
+  @Override
+  public void onMessage(ReqT message) {
+    bound(() -> super.onMessage(message));
   }
 
   @Override
   public void onHalfClose() {
-    Context previous = context.attach();
-    Scope bound = exchange.makeCurrent();
-    try {
-      super.onHalfClose();
-    } catch (Throwable t) {
-      call.end(CALLBACK_FAILED, t);
-      throw t;
-    } finally {
-      bound.close();
-      context.detach(previous);
-    }
+    bound(super::onHalfClose);
   }
 
   @Override
   public void onReady() {
-    Context previous = context.attach();
-    Scope bound = exchange.makeCurrent();
-    try {
-      super.onReady();
-    } catch (Throwable t) {
-      call.end(CALLBACK_FAILED, t);
-      throw t;
-    } finally {
-      bound.close();
-      context.detach(previous);
-    }
+    bound(super::onReady);
   }
 
   @Override
