@@ -1,0 +1,202 @@
+package dev.identitylog.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole demo once, in-process, and checks what it produced: each scenario's verdict, hop
+ * and reason as the correlator decided them from the events file, and the file itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiHopDemoTest {
+  private static final String SCHEMA = "dev/identitylog/schema/identity-event-1.0.schema.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A JWS in compact form: three base64url parts, the first two JSON objects ("eyJ"). */
+  private static final Pattern COMPACT_JWS =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}");
+
+  private MultiHopDemo.Report report;
+  private String console;
+  private List<String> lines;
+  private List<JsonNode> events;
+
+  @BeforeAll
+  void runDemo(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      report = MultiHopDemo.run(dir.resolve("events.jsonl"), print);
+    }
+    console = out.toString(StandardCharsets.UTF_8);
+    lines = Files.readAllLines(report.events, StandardCharsets.UTF_8);
+    events = new ArrayList<>();
+    for (String line : lines) {
+      events.add(JSON.readTree(line));
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyScenarioGetsItsVerdictHopAndReason() {
+    return report.results.stream().map(r -> DynamicTest.dynamicTest(
+        r.scenario.number + " " + r.scenario.name, () -> {
+          assertThat(r.verdict).as("a correlated request with id %s", r.scenario.requestId())
+              .isNotNull();
+          assertThat(r.verdict.verdict().code()).as("verdict; evidence: %s", r.verdict.evidence())
+              .isEqualTo(r.scenario.verdict);
+          assertThat(r.verdict.verdictHop()).as("hop; evidence: %s", r.verdict.evidence())
+              .isEqualTo(r.scenario.hop);
+          assertThat(r.verdict.verdictReason()).as("reason; evidence: %s", r.verdict.evidence())
+              .isEqualTo(r.scenario.reason);
+          assertThat(r.answer.status).as("status the client got (%s)", r.answer)
+              .isEqualTo(r.scenario.status);
+        }));
+  }
+
+  @Test
+  void theDemoPassesOnlyWhenEveryScenarioMatches() {
+    boolean allMatch = report.results.stream().allMatch(MultiHopDemo.Result::matches);
+    assertThat(report.passed()).isEqualTo(allMatch);
+    assertThat(report.results).hasSize(Scenario.all().size());
+  }
+
+  @Test
+  void theConsoleShowsTheFileAndTheCorrelatorTable() {
+    assertThat(console).contains("Events of all hops: " + report.events.toAbsolutePath());
+    assertThat(console).contains("TRACE").contains("REQUEST ID").contains("VERDICT");
+    for (Scenario s : Scenario.all()) {
+      assertThat(console).contains(s.requestId());
+    }
+  }
+
+  @Test
+  void theFileHasServerEventsOfAllFourHopsAndClientEvents() {
+    Set<String> servers = services("identity.server");
+    Set<String> clients = services("identity.client");
+    assertThat(servers).contains("edge", "gateway", "backend", "inventory");
+    // edge → gateway, gateway → token service and backend, backend → inventory
+    assertThat(clients).contains("edge", "gateway", "backend");
+  }
+
+  @Test
+  void everyLineValidatesAgainstTheSchema() throws Exception {
+    JsonSchema schema;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(SCHEMA)) {
+      assertThat(in).as(SCHEMA + " on the class path (bundled by the core jar)").isNotNull();
+      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+          JSON.readTree(in),
+          SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+    }
+    assertThat(events).isNotEmpty();
+    for (int i = 0; i < events.size(); i++) {
+      Set<ValidationMessage> problems = schema.validate(events.get(i));
+      assertThat(problems).as("line %d: %s", i + 1, lines.get(i)).isEmpty();
+    }
+  }
+
+  @Test
+  void noRawTokenReachesTheFile() throws Exception {
+    String file = Files.readString(report.events, StandardCharsets.UTF_8);
+    // Client tokens and the tokens the exchange minted alike.
+    assertThat(report.issuedTokens).hasSizeGreaterThan(Scenario.all().size());
+    for (String token : report.issuedTokens) {
+      assertThat(file).doesNotContain(token);
+      assertThat(file).doesNotContain(token.substring(token.lastIndexOf('.') + 1)); // signature
+    }
+    assertThat(COMPACT_JWS.matcher(file).find()).as("anything shaped like a JWT").isFalse();
+    assertThat(file).doesNotContain("Bearer ").doesNotContain("PRIVATE KEY");
+  }
+
+  @Test
+  void theGatewayBelievesTheEdgeByItsSpiffeIdAndSeesTheClientCertificate() {
+    JsonNode edge = server("demo-01-success", "edge");
+    JsonNode gateway = server("demo-01-success", "gateway");
+    assertThat(edge.path("identity.cert.source").asText()).isEqualTo("tls");
+    assertThat(gateway.path("identity.cert.source").asText()).isEqualTo("xfcc");
+    assertThat(gateway.path("identity.cert.forwarded_by").asText())
+        .isEqualTo(DemoPki.spiffeId(EdgeHop.NAME));
+    // The hash the edge computed from the handshake and the one the gateway read from the edge's
+    // header agree: the same certificate, seen by two hops.
+    assertThat(gateway.path("tls.client.hash.sha256").asText())
+        .hasSize(64)
+        .isEqualTo(edge.path("tls.client.hash.sha256").asText());
+    assertThat(gateway.path("identity.token.binding").asText()).isEqualTo("bound");
+    assertThat(gateway.path("identity.token.verified").asBoolean()).isTrue();
+  }
+
+  @Test
+  void theBackendSeesTheExchangedTokenActingForTheGateway() {
+    JsonNode backend = server("demo-01-success", "backend");
+    String gateway = DemoPki.spiffeId(GatewayHop.NAME);
+    assertThat(backend.path("identity.workload.id").asText()).isEqualTo(gateway);
+    assertThat(backend.path("identity.token.audience").toString()).isEqualTo("[\"backend\"]");
+    assertThat(backend.path("identity.token.actor_chain").toString())
+        .isEqualTo("[\"" + gateway + "\"]");
+    assertThat(backend.path("identity.token.subject").asText()).isEqualTo("alice");
+    assertThat(backend.path("identity.token.hash").asText())
+        .isNotEqualTo(server("demo-01-success", "gateway").path("identity.token.hash").asText());
+    assertThat(backend.path("identity.authz.policy").asText()).isEqualTo(BackendHop.SCOPE);
+  }
+
+  @Test
+  void theInventoryNamesTheWorkloadItRefused() {
+    JsonNode allowed = server("demo-01-success", "inventory");
+    JsonNode refused = server("demo-12-workload-not-allowed", "inventory");
+    assertThat(allowed.path("identity.workload.id").asText())
+        .isEqualTo(DemoPki.spiffeId(BackendHop.NAME));
+    assertThat(refused.path("identity.workload.id").asText())
+        .isEqualTo(DemoPki.spiffeId("reports"));
+    assertThat(refused.path("rpc.grpc.status_code").asText()).isEqualTo("PERMISSION_DENIED");
+    assertThat(refused.path("identity.authz.reason").asText()).isEqualTo("policy_denied");
+    assertThat(refused.path("identity.authz.policy").asText()).isEqualTo(InventoryHop.POLICY);
+  }
+
+  @Test
+  void theLegacyRouteKeepsTheRequestIdButNotTheTrace() {
+    JsonNode gateway = server("demo-13-legacy-hop-drops-traceparent", "gateway");
+    JsonNode backend = server("demo-13-legacy-hop-drops-traceparent", "backend");
+    assertThat(backend.path("identity.trace.origin").asText()).isEqualTo("generated");
+    assertThat(backend.path("trace.id").asText()).isNotEqualTo(gateway.path("trace.id").asText());
+  }
+
+  private Set<String> services(String eventName) {
+    return events.stream()
+        .filter(e -> eventName.equals(e.path("event.name").asText()))
+        .map(e -> e.path("service.name").asText())
+        .collect(Collectors.toSet());
+  }
+
+  /** The one server event of {@code service} for the request {@code requestId}. */
+  private JsonNode server(String requestId, String service) {
+    List<JsonNode> found = events.stream()
+        .filter(e -> "identity.server".equals(e.path("event.name").asText()))
+        .filter(e -> requestId.equals(e.path("identity.request.id").asText()))
+        .filter(e -> service.equals(e.path("service.name").asText()))
+        .collect(Collectors.toList());
+    assertThat(found).as("server events of %s for %s", service, requestId).hasSize(1);
+    return found.get(0);
+  }
+}
