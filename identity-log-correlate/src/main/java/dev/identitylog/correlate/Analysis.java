@@ -637,6 +637,11 @@ final class Analysis {
               : "");
       return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason, s + passedOn(n.caller()));
     }
+    if (Reason.CLIENT_ABORT.code().equals(e.errorType) && n.parent != null) {
+      // Its caller went away (gave up at a deadline, or cancelled): this hop decided nothing; the
+      // caller's own record of the call says why.
+      return null;
+    }
     if (e.errorType != null) {
       Reason r = Reason.fromCode(e.errorType);
       Phase phase = r == null ? null : r.phase();

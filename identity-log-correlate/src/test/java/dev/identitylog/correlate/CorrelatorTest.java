@@ -160,6 +160,25 @@ class CorrelatorTest {
   }
 
   @Test
+  void aCalleeWhoseCallerGaveUpIsNotTheRootCause() {
+    // As the gRPC adapter logs it: the callee's call ends when the caller's deadline passes.
+    Req r = new Req(17);
+    Line be = r.server("backend", "backend", 0, 1011).status(504)
+        .dependency("failure", "timeout", "inventory").inferred("dependency");
+    Line bec = r.client(be, "inventory", 3, 1004).dependency("failure", "timeout", "inventory");
+    r.server("inventory", "backend", 5, 1008).parent(bec)
+        .set("rpc.grpc.status_code", "DEADLINE_EXCEEDED")
+        .set("error.type", "client_abort")
+        .set("event.outcome", "failure");
+
+    RequestVerdict v = Run.of(r.json()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.DEPENDENCY_FAILURE);
+    assertThat(v.verdictHop()).isEqualTo("backend");
+    assertThat(v.verdictReason()).isEqualTo("timeout");
+  }
+
+  @Test
   void aHopThatDropsTraceparentBreaksTheTrace() {
     Req r = new Req(8);
     Line edge = r.server("edge", "cdn", 0, 60).status(200);
