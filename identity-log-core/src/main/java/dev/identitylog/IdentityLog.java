@@ -2,6 +2,7 @@ package dev.identitylog;
 
 import dev.identitylog.cert.CertificateInspector;
 import dev.identitylog.cert.ChainVerifier;
+import dev.identitylog.emit.AsyncEventSink;
 import dev.identitylog.emit.EventSink;
 import dev.identitylog.emit.EventSinks;
 import dev.identitylog.emit.GuardedEventSink;
@@ -60,6 +61,7 @@ public final class IdentityLog {
   private final Limits limits;
   private final EventSink sink;
   private final List<GuardedEventSink> guardedSinks;
+  private final AsyncEventSink async;
   private final OpenTelemetry openTelemetry;
   private final Map<String, String> dependencyNames;
   private final Set<String> forwardClientCertTo;
@@ -91,7 +93,14 @@ public final class IdentityLog {
       guarded.add(EventSinks.guarded(s));
     }
     this.guardedSinks = Collections.unmodifiableList(guarded);
-    this.sink = EventSinks.composite(guarded);
+    EventSink all = EventSinks.composite(guarded);
+    if (b.asyncCapacity > 0) {
+      this.async = AsyncEventSink.of(all, b.asyncCapacity);
+      this.sink = async;
+    } else {
+      this.async = null;
+      this.sink = all;
+    }
     this.openTelemetry = b.openTelemetry;
     this.dependencyNames = Collections.unmodifiableMap(new HashMap<>(b.dependencyNames));
     this.forwardClientCertTo = Collections.unmodifiableSet(new LinkedHashSet<>(b.forwardClientCertTo));
@@ -200,7 +209,7 @@ public final class IdentityLog {
    * WARN on {@code identity.internal}, at most once a minute per sink).
    */
   public long droppedEvents() {
-    long total = 0;
+    long total = async == null ? 0 : async.dropped();
     for (GuardedEventSink s : guardedSinks) {
       total += s.dropped();
     }
@@ -235,6 +244,7 @@ public final class IdentityLog {
     private Limits limits = Limits.defaults();
     private final List<EventSink> sinks = new ArrayList<>();
     private OpenTelemetry openTelemetry;
+    private int asyncCapacity;
     private final Map<String, String> dependencyNames = new HashMap<>();
     private final Set<String> forwardClientCertTo = new LinkedHashSet<>();
     private Clock clock = Clock.systemUTC();
@@ -343,6 +353,20 @@ public final class IdentityLog {
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
+      return this;
+    }
+
+    /**
+     * Emits on a background thread through a queue of this many events, so that no sink can hold up
+     * a request; when the queue is full, events are dropped and counted in {@link
+     * IdentityLog#droppedEvents()}. Default: emit on the request's thread (then a slow appender should
+     * be behind Logback's {@code AsyncAppender} with {@code neverBlock}).
+     */
+    public Builder emitAsynchronously(int queueCapacity) {
+      if (queueCapacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be positive: " + queueCapacity);
+      }
+      this.asyncCapacity = queueCapacity;
       return this;
     }
 

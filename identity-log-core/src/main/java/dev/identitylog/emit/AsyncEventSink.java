@@ -1,0 +1,100 @@
+package dev.identitylog.emit;
+
+import dev.identitylog.event.IdentityEvent;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Hands events to a sink on a background thread, so that a slow sink (a file on a busy disk, a
+ * remote collector) never holds up the request that emitted the event. The hand-off never blocks:
+ * when the bounded queue is full the event is dropped and counted, and the guarded delegate
+ * reports failures as usual. One daemon thread per instance, started lazily.
+ *
+ * <p>Use it when the sink may block. Logback users can instead keep the default synchronous sink and
+ * put Logback's {@code AsyncAppender} with {@code neverBlock=true} in front of their appender.
+ */
+public final class AsyncEventSink implements EventSink, AutoCloseable {
+  private final GuardedEventSink delegate;
+  private final BlockingQueue<IdentityEvent> queue;
+  private final AtomicLong dropped = new AtomicLong();
+  private final Thread worker;
+  private volatile boolean closed;
+
+  private AsyncEventSink(EventSink delegate, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    }
+    this.delegate = GuardedEventSink.of(delegate);
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.worker = new Thread(this::drain, "identity-log-emitter");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /** A sink that queues up to {@code capacity} events for {@code delegate}. */
+  public static AsyncEventSink of(EventSink delegate, int capacity) {
+    return new AsyncEventSink(delegate, capacity);
+  }
+
+  @Override
+  public void emit(IdentityEvent event) {
+    if (closed || !queue.offer(event)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  /** Events dropped because the queue was full or the sink closed, plus those the delegate failed. */
+  public long dropped() {
+    return dropped.get() + delegate.dropped();
+  }
+
+  /** Events waiting to be written. */
+  public int pending() {
+    return queue.size();
+  }
+
+  /**
+   * Stops taking events and writes what is queued, waiting at most {@code timeoutMillis}; returns
+   * whether everything queued was written.
+   */
+  public boolean close(long timeoutMillis) {
+    closed = true;
+    worker.interrupt();
+    try {
+      worker.join(timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return queue.isEmpty() && !worker.isAlive();
+  }
+
+  @Override
+  public void close() {
+    close(TimeUnit.SECONDS.toMillis(5));
+  }
+
+  private void drain() {
+    while (true) {
+      IdentityEvent event;
+      try {
+        event = queue.take();
+      } catch (InterruptedException e) {
+        if (closed) {
+          break;
+        }
+        continue;
+      }
+      delegate.emit(event);
+    }
+    for (IdentityEvent left; (left = queue.poll()) != null; ) {
+      delegate.emit(left);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AsyncEventSink[" + delegate + ", pending=" + queue.size() + "]";
+  }
+}

@@ -1,0 +1,68 @@
+package dev.identitylog.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.event.Fields;
+import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.testing.CollectingSink;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class AsyncEventSinkTest {
+  private static IdentityEvent event(String id) {
+    return IdentityEvent.builder().set(Fields.REQUEST_ID, id).build();
+  }
+
+  @Test
+  void deliversOnAnotherThreadInOrder() {
+    CollectingSink target = new CollectingSink();
+    Thread[] writer = new Thread[1];
+    try (AsyncEventSink sink = AsyncEventSink.of(e -> {
+      writer[0] = Thread.currentThread();
+      target.emit(e);
+    }, 16)) {
+      sink.emit(event("a"));
+      sink.emit(event("b"));
+      assertThat(target.awaitEvents(2, Duration.ofSeconds(5)))
+          .extracting(e -> e.get(Fields.REQUEST_ID)).containsExactly("a", "b");
+      assertThat(writer[0]).isNotSameAs(Thread.currentThread());
+    }
+  }
+
+  @Test
+  void aBlockedSinkNeverBlocksTheEmitterAndDropsAreCounted() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CollectingSink target = new CollectingSink();
+    AsyncEventSink sink = AsyncEventSink.of(e -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+      target.emit(e);
+    }, 2);
+    long start = System.nanoTime();
+    for (int i = 0; i < 50; i++) {
+      sink.emit(event("e" + i));
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    assertThat(sink.dropped()).isBetween(47L, 48L); // one in the writer's hands, two queued
+    release.countDown();
+    assertThat(sink.close(5_000)).isTrue();
+    assertThat(target.events().size() + sink.dropped()).isEqualTo(50);
+  }
+
+  @Test
+  void identityLogCanEmitAsynchronously() {
+    CollectingSink target = new CollectingSink();
+    IdentityLog log = IdentityLog.builder().emitAsynchronously(128).addSink(target).build();
+    InboundRequest request = name -> null;
+    IdentityEvent e = log.startServer(request).finishHttp(200, null, null);
+    assertThat(target.awaitEvents(1, Duration.ofSeconds(5))).containsExactly(e);
+    assertThat(log.droppedEvents()).isZero();
+  }
+}
