@@ -1,5 +1,7 @@
 package dev.identitylog.cert;
 
+import dev.identitylog.internal.BoundedCache;
+
 import java.security.cert.X509Certificate;
 
 /**

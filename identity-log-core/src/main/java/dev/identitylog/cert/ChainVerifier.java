@@ -1,5 +1,7 @@
 package dev.identitylog.cert;
 
+import dev.identitylog.internal.BoundedCache;
+
 import dev.identitylog.outcome.Reason;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;

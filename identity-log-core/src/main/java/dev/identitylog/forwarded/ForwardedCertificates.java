@@ -1,5 +1,6 @@
 package dev.identitylog.forwarded;
 
+import dev.identitylog.internal.BoundedCache;
 import dev.identitylog.cert.CertificateFacts;
 import dev.identitylog.cert.Certificates;
 import dev.identitylog.cert.SpiffeId;
@@ -12,21 +13,19 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client certificates forwarded in headers by proxies (XFCC, RFC 9440, an escaped-PEM header),
  * turned into facts. Whether a header is believed is the trust policy's decision, made before this
  * is called. Parsed once per distinct header value:
  * the same client sends the same certificate on every request, and parsing X.509 is the most
- * expensive thing the library could do per request. Bounded; when full, it is cleared, which costs
- * one re-parse per active client and keeps memory fixed without a lock on the read path.
+ * expensive thing the library could do per request. Bounded, with lock-free reads; unreadable values
+ * are remembered too, so a client repeating garbage is not re-parsed either.
  */
 public final class ForwardedCertificates {
   private static final int MAX_ENTRIES = 2048;
   private static final CertificateFacts UNPARSEABLE = null;
-  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
+  private static final BoundedCache<String, Object> CACHE = BoundedCache.create(MAX_ENTRIES);
   private static final Object NONE = new Object();
 
   private ForwardedCertificates() {}
@@ -131,11 +130,7 @@ public final class ForwardedCertificates {
       } catch (Exception | LinkageError e) {
         facts = UNPARSEABLE;
       }
-      hit = facts == null ? NONE : facts;
-      if (CACHE.size() >= MAX_ENTRIES) {
-        CACHE.clear();
-      }
-      CACHE.put(key, hit);
+      hit = CACHE.putIfAbsent(key, facts == null ? NONE : facts);
     }
     return hit == NONE ? null : (CertificateFacts) hit;
   }

@@ -1,5 +1,6 @@
 package dev.identitylog.token;
 
+import dev.identitylog.internal.BoundedCache;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWEHeader;
@@ -67,7 +68,7 @@ public final class TokenInspector {
   private final Digests pseudonyms;
   private final SignatureKeys keys;
   private final List<String> allowedClaims;
-  private final FactsCache cache;
+  private final BoundedCache<String, TokenFacts> cache;
   private final int maxTokenLength;
 
   private TokenInspector(Builder b) {
@@ -76,7 +77,7 @@ public final class TokenInspector {
     this.pseudonyms = b.pseudonymKey == null ? null : Digests.hmacSha256(b.pseudonymKey);
     this.keys = b.keys == null ? null : SignatureKeys.of(b.keys);
     this.allowedClaims = Collections.unmodifiableList(new ArrayList<>(b.allowedClaims));
-    this.cache = b.cacheSize == 0 ? null : new FactsCache(b.cacheSize);
+    this.cache = b.cacheSize == 0 ? null : BoundedCache.create(b.cacheSize);
     this.maxTokenLength = b.maxTokenLength;
   }
 
@@ -113,7 +114,7 @@ public final class TokenInspector {
           && rawToken.length() <= MAX_CACHED_LENGTH) {
         // Malformed values are cheap to classify again and are mostly noise or probing: keeping
         // them would only push useful entries out.
-        cache.put(rawToken, facts);
+        cache.putIfAbsent(rawToken, facts);
       }
       return facts;
     } catch (RuntimeException | StackOverflowError | LinkageError e) {
@@ -282,7 +283,7 @@ public final class TokenInspector {
   }
 
   /** The cache, or {@code null} when caching is off. */
-  FactsCache cache() {
+  BoundedCache<String, TokenFacts> cache() {
     return cache;
   }
 
@@ -297,7 +298,7 @@ public final class TokenInspector {
         + ", pseudonymizeSubject="
         + (pseudonyms != null)
         + ", cacheSize="
-        + (cache == null ? 0 : cache.capacity())
+        + (cache == null ? 0 : cache.maxEntries())
         + ", maxTokenLength="
         + maxTokenLength
         + "}";

@@ -1,4 +1,4 @@
-package dev.identitylog.cert;
+package dev.identitylog.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

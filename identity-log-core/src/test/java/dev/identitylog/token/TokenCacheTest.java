@@ -1,5 +1,6 @@
 package dev.identitylog.token;
 
+import dev.identitylog.internal.BoundedCache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.identitylog.event.TokenType;
@@ -17,25 +18,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class FactsCacheTest {
+class TokenCacheTest {
   private static TokenFacts facts(int i) {
     return TokenFacts.builder(TokenType.OPAQUE, String.format("%032x", i)).build();
   }
 
   @Test
   void returnsWhatWasPut() {
-    FactsCache cache = new FactsCache(10);
+    BoundedCache<String, TokenFacts> cache = BoundedCache.create(10);
     TokenFacts f = facts(1);
-    cache.put("t1", f);
+    cache.putIfAbsent("t1", f);
     assertThat(cache.get("t1")).isSameAs(f);
     assertThat(cache.get("t2")).isNull();
   }
 
   @Test
   void staysWithinCapacity() {
-    FactsCache cache = new FactsCache(100);
+    BoundedCache<String, TokenFacts> cache = BoundedCache.create(100);
     for (int i = 0; i < 10_000; i++) {
-      cache.put("t" + i, facts(i));
+      cache.putIfAbsent("t" + i, facts(i));
       assertThat(cache.size()).isLessThanOrEqualTo(100);
     }
     assertThat(cache.get("t9999")).as("the newest entry survives").isNotNull();
@@ -43,14 +44,14 @@ class FactsCacheTest {
 
   @Test
   void entriesInUseSurviveAStreamOfOneOffTokens() {
-    FactsCache cache = new FactsCache(100);
+    BoundedCache<String, TokenFacts> cache = BoundedCache.create(100);
     List<String> hot = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       hot.add("hot" + i);
-      cache.put("hot" + i, facts(i));
+      cache.putIfAbsent("hot" + i, facts(i));
     }
     for (int i = 0; i < 5_000; i++) {
-      cache.put("cold" + i, facts(i));
+      cache.putIfAbsent("cold" + i, facts(i));
       if (i % 10 == 0) {
         hot.forEach(cache::get); // the hot tokens keep being presented
       }

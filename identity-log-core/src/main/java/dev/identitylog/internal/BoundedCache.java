@@ -1,4 +1,4 @@
-package dev.identitylog.cert;
+package dev.identitylog.internal;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -19,8 +19,11 @@ import java.util.function.LongSupplier;
  * its contention, that a true LRU needs on every read. Values are computed outside the lock.
  *
  * <p>Entries may also expire after a fixed time since they were stored.
+ *
+ * <p>Internal: shared by the library's caches (certificates, tokens, forwarded certificates); not
+ * part of the API and may change between versions.
  */
-final class BoundedCache<K, V> {
+public final class BoundedCache<K, V> {
   private static final long NO_EXPIRY = Long.MAX_VALUE;
 
   private final ConcurrentHashMap<K, Node<V>> map;
@@ -43,12 +46,12 @@ final class BoundedCache<K, V> {
   }
 
   /** A cache whose entries never expire. */
-  static <K, V> BoundedCache<K, V> create(int maxEntries) {
+  public static <K, V> BoundedCache<K, V> create(int maxEntries) {
     return new BoundedCache<>(maxEntries, NO_EXPIRY, System::nanoTime);
   }
 
   /** A cache whose entries expire {@code ttlNanos} after they were stored. */
-  static <K, V> BoundedCache<K, V> expiring(int maxEntries, long ttlNanos, LongSupplier nanoClock) {
+  public static <K, V> BoundedCache<K, V> expiring(int maxEntries, long ttlNanos, LongSupplier nanoClock) {
     if (ttlNanos <= 0) {
       throw new IllegalArgumentException("ttl must be positive: " + ttlNanos);
     }
@@ -56,7 +59,7 @@ final class BoundedCache<K, V> {
   }
 
   /** The cached value, or {@code null}. */
-  V get(K key) {
+  public V get(K key) {
     Node<V> node = map.get(key);
     if (node == null) {
       return null;
@@ -76,7 +79,7 @@ final class BoundedCache<K, V> {
    * Stores the value unless an unexpired one is already there; returns the value now cached for
    * the key. Evicts as needed to stay within the bound.
    */
-  V putIfAbsent(K key, V value) {
+  public V putIfAbsent(K key, V value) {
     writeLock.lock();
     try {
       long now = ttlNanos == NO_EXPIRY ? 0 : nanoClock.getAsLong();
@@ -96,11 +99,11 @@ final class BoundedCache<K, V> {
     }
   }
 
-  int size() {
+  public int size() {
     return map.size();
   }
 
-  int maxEntries() {
+  public int maxEntries() {
     return maxEntries;
   }
 
