@@ -26,7 +26,8 @@ final class InternalWarnings {
             where,
             total,
             t.getClass().getName(),
-            t.getMessage());
+            // A message may quote input; keep it short and on one line.
+            dev.identitylog.redact.Sanitizer.clean(String.valueOf(t.getMessage()), 200));
       }
     } catch (Throwable ignored) {
       // Logging about logging must not fail the request either.
