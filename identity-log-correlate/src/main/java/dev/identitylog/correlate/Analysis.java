@@ -54,33 +54,55 @@ final class Analysis {
 
   /** The verdict given when analysis itself failed; should never be seen. */
   static RequestVerdict unanalysable(List<CorrelationEvent> events) {
-    List<RequestVerdict.Hop> hops = new ArrayList<>(events.size());
-    Set<String> traces = new LinkedHashSet<>();
-    Set<String> requests = new LinkedHashSet<>();
-    long start = Times.NONE;
-    for (CorrelationEvent e : events) {
-      hops.add(new RequestVerdict.Hop(e));
-      if (e.traceId != null) {
-        traces.add(e.traceId);
-      }
-      if (e.requestId != null) {
-        requests.add(e.requestId);
-      }
-      long s = e.start();
-      if (s != Times.NONE && (start == Times.NONE || s < start)) {
-        start = s;
-      }
-    }
+    Ids ids = Ids.of(events);
     return new RequestVerdict(
-        traces.isEmpty() ? null : traces.iterator().next(),
-        new ArrayList<>(traces),
-        new ArrayList<>(requests),
-        start,
-        hops,
+        ids.traceId(),
+        new ArrayList<>(ids.traces),
+        new ArrayList<>(ids.requests),
+        ids.start,
+        ids.hops,
         Verdict.UNKNOWN,
         null,
         null,
         "the events of this request could not be analysed");
+  }
+
+  /** The ids, start and hops of a request's events, in the order given. */
+  private static final class Ids {
+    final Set<String> traces = new LinkedHashSet<>();
+    final Set<String> requests = new LinkedHashSet<>();
+    final List<RequestVerdict.Hop> hops;
+    long start = Times.NONE;
+
+    private Ids(int size) {
+      hops = new ArrayList<>(size);
+    }
+
+    static Ids of(List<CorrelationEvent> events) {
+      Ids ids = new Ids(events.size());
+      for (CorrelationEvent e : events) {
+        ids.hops.add(new RequestVerdict.Hop(e));
+        if (e.traceId != null) {
+          ids.traces.add(e.traceId);
+        }
+        if (e.requestId != null) {
+          ids.requests.add(e.requestId);
+        }
+        long s = e.start();
+        if (s != Times.NONE && (ids.start == Times.NONE || s < ids.start)) {
+          ids.start = s;
+        }
+      }
+      return ids;
+    }
+
+    String traceId() {
+      return traces.isEmpty() ? null : traces.iterator().next();
+    }
+
+    String requestId() {
+      return requests.isEmpty() ? null : requests.iterator().next();
+    }
   }
 
   // ---- the tree ---------------------------------------------------------------------------
@@ -480,25 +502,10 @@ final class Analysis {
   }
 
   private RequestVerdict verdict() {
-    Set<String> traces = new LinkedHashSet<>();
-    Set<String> requests = new LinkedHashSet<>();
-    long start = Times.NONE;
-    List<RequestVerdict.Hop> hops = new ArrayList<>(hopOrder.size());
-    for (CorrelationEvent e : hopOrder) {
-      hops.add(new RequestVerdict.Hop(e));
-      if (e.traceId != null) {
-        traces.add(e.traceId);
-      }
-      if (e.requestId != null) {
-        requests.add(e.requestId);
-      }
-      long s = e.start();
-      if (s != Times.NONE && (start == Times.NONE || s < start)) {
-        start = s;
-      }
-    }
-    String traceId = traces.isEmpty() ? null : traces.iterator().next();
-    String requestId = requests.isEmpty() ? null : requests.iterator().next();
+    Ids ids = Ids.of(hopOrder);
+    Set<String> traces = ids.traces;
+    String traceId = ids.traceId();
+    String requestId = ids.requestId();
 
     Cause cause = root == null ? null : evaluate(root, 0);
     if (traces.size() > 1 && (cause == null || cause.verdict == Verdict.UNKNOWN)) {
@@ -512,9 +519,9 @@ final class Analysis {
     return new RequestVerdict(
         traceId,
         new ArrayList<>(traces),
-        new ArrayList<>(requests),
-        start,
-        hops,
+        new ArrayList<>(ids.requests),
+        ids.start,
+        ids.hops,
         cause.verdict,
         cause.hop,
         cause.reason,
