@@ -15,6 +15,7 @@ import java.security.interfaces.EdECKey;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -334,7 +335,7 @@ public final class CertificateFacts {
       return null;
     }
     try {
-      return Hex.upper(MessageDigest.getInstance("SHA-256").digest(der));
+      return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
     } catch (NoSuchAlgorithmException e) {
       // Every Java platform must provide SHA-256.
       throw new IllegalStateException(e);

@@ -267,9 +267,7 @@ public final class ClientExchange {
    */
   public IdentityEvent finishGrpc(String statusName, Throwable cause) {
     Reason reason = DependencyFailures.fromGrpcStatus(statusName);
-    if ("CANCELLED".equals(statusName)) {
-      reason = Reason.CLIENT_ABORT; // the caller cancelled its own call
-    } else if ("UNAVAILABLE".equals(statusName) && cause != null) {
+    if ("UNAVAILABLE".equals(statusName) && cause != null) {
       Reason fromCause = DependencyFailures.fromException(cause);
       if (fromCause != Reason.PROTOCOL_ERROR) {
         reason = fromCause; // e.g. connect_failure: nothing answered at all

@@ -41,13 +41,16 @@ public final class DependencyFailures {
 
   /**
    * The reason for a gRPC status (by its name, e.g. {@code UNAVAILABLE}), or {@code null} for OK
-   * and for statuses that are the caller's own mistake (INVALID_ARGUMENT, NOT_FOUND, ...).
+   * and for statuses that are the caller's own mistake (INVALID_ARGUMENT, NOT_FOUND, ...); {@link
+   * Reason#CLIENT_ABORT} for CANCELLED.
    */
   public static Reason fromGrpcStatus(String statusName) {
     if (statusName == null) {
       return null;
     }
     switch (statusName) {
+      case "CANCELLED":
+        return Reason.CLIENT_ABORT; // the caller cancelled its own call, as with fromException
       case "UNAUTHENTICATED":
         return Reason.UPSTREAM_UNAUTHENTICATED;
       case "PERMISSION_DENIED":

@@ -3,6 +3,7 @@ package dev.identitylog.exchange;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
 import dev.identitylog.cert.CertificateFacts;
+import dev.identitylog.cert.SpiffeId;
 import dev.identitylog.event.CertSource;
 import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
@@ -30,6 +31,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
@@ -128,7 +130,7 @@ public final class ServerExchange implements RequestIdentity {
   }
 
   /** As {@link #wrap(Runnable)}, for a task with a result. */
-  public <T> java.util.concurrent.Callable<T> wrap(java.util.concurrent.Callable<T> task) {
+  public <T> Callable<T> wrap(Callable<T> task) {
     return () -> {
       try (Scope ignored = makeCurrent()) {
         return task.call();
@@ -324,7 +326,7 @@ public final class ServerExchange implements RequestIdentity {
     binding = b.get(Fields.TOKEN_BINDING);
     String sub = token.subject();
     if (b.get(Fields.WORKLOAD_ID) == null && sub != null && sub.startsWith("spiffe://")
-        && dev.identitylog.cert.SpiffeId.isValid(sub)) {
+        && SpiffeId.isValid(sub)) {
       b.set(Fields.WORKLOAD_ID, sub);
     }
   }

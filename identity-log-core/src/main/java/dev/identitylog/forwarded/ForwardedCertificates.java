@@ -70,7 +70,7 @@ public final class ForwardedCertificates {
     } else {
       b.set(Fields.TLS_CLIENT_HASH_SHA256, sha256Hex(e.hash()));
       b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
-      java.util.List<String> sans = new ArrayList<>(e.uris());
+      List<String> sans = new ArrayList<>(e.uris());
       sans.addAll(e.dns());
       b.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, sans);
       b.set(Fields.WORKLOAD_ID, SpiffeId.fromAlternativeNames(e.uris()));

@@ -3,6 +3,7 @@ package dev.identitylog.token;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -16,7 +17,7 @@ final class Digests {
   static final int KEPT_BYTES = 16;
 
   private static final String HMAC = "HmacSHA256";
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final HexFormat HEX = HexFormat.of();
 
   private final SecretKeySpec key;
   private final Mac macPrototype;
@@ -46,7 +47,7 @@ final class Digests {
 
   /** The first {@value #KEPT_BYTES} bytes of the digest of {@code value}'s UTF-8 bytes, as hex. */
   String hex(String value) {
-    return hex(digest(value.getBytes(StandardCharsets.UTF_8)), KEPT_BYTES);
+    return HEX.formatHex(digest(value.getBytes(StandardCharsets.UTF_8)), 0, KEPT_BYTES);
   }
 
   private byte[] digest(byte[] input) {
@@ -77,16 +78,5 @@ final class Digests {
       // Every Java platform is required to provide HmacSHA256; any non-empty key is accepted.
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }
-  }
-
-  /** The first {@code count} bytes as lowercase hex. */
-  static String hex(byte[] bytes, int count) {
-    char[] out = new char[count * 2];
-    for (int i = 0; i < count; i++) {
-      int b = bytes[i] & 0xff;
-      out[2 * i] = HEX[b >>> 4];
-      out[2 * i + 1] = HEX[b & 0x0f];
-    }
-    return new String(out);
   }
 }

@@ -10,6 +10,7 @@ import dev.identitylog.redact.Sanitizer;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -293,19 +294,11 @@ public final class TokenFacts {
   }
 
   private static byte[] hex(String s) {
-    if ((s.length() & 1) != 0) {
+    try {
+      return HexFormat.of().parseHex(s);
+    } catch (IllegalArgumentException e) {
       return null;
     }
-    byte[] out = new byte[s.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(s.charAt(2 * i), 16);
-      int lo = Character.digit(s.charAt(2 * i + 1), 16);
-      if (hi < 0 || lo < 0) {
-        return null;
-      }
-      out[i] = (byte) ((hi << 4) | lo);
-    }
-    return out;
   }
 
   @Override

@@ -39,6 +39,7 @@ class DependencyFailuresTest {
     assertThat(DependencyFailures.fromGrpcStatus("PERMISSION_DENIED"))
         .isEqualTo(Reason.UPSTREAM_FORBIDDEN);
     assertThat(DependencyFailures.fromGrpcStatus("DATA_LOSS")).isEqualTo(Reason.UPSTREAM_ERROR);
+    assertThat(DependencyFailures.fromGrpcStatus("CANCELLED")).isEqualTo(Reason.CLIENT_ABORT);
   }
 
   @Test
