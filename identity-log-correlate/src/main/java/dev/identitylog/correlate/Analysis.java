@@ -82,7 +82,7 @@ final class Analysis {
       Ids ids = new Ids(events.size());
       for (CorrelationEvent e : events) {
         ids.hops.add(new RequestVerdict.Hop(e));
-        if (e.traceId != null) {
+        if (e.traceId != null && !e.layerTrace) {
           ids.traces.add(e.traceId);
         }
         if (e.requestId != null) {
@@ -91,6 +91,14 @@ final class Analysis {
         long s = e.start();
         if (s != Times.NONE && (ids.start == Times.NONE || s < ids.start)) {
           ids.start = s;
+        }
+      }
+      if (ids.traces.isEmpty()) {
+        // Only a layer's own trace (API Gateway's X-Ray id): the request's trace after all.
+        for (CorrelationEvent e : events) {
+          if (e.traceId != null) {
+            ids.traces.add(e.traceId);
+          }
         }
       }
       return ids;
@@ -289,9 +297,11 @@ final class Analysis {
       }
     }
 
+    interposeSpanless(serverBySpan);
+
     // A hop hangs under the call, or the hop, whose span is its parent.
     for (Node n : nodes) {
-      if (n.server == null || n.server.parentSpanId == null) {
+      if (n.server == null || n.server.parentSpanId == null || n.parent != null) {
         continue;
       }
       Call call = callBySpan.get(n.server.parentSpanId);
@@ -383,6 +393,39 @@ final class Analysis {
     for (Node n : ordered) {
       if (!seen.contains(n)) {
         list(n, seen); // unreachable by construction; listed rather than lost
+      }
+    }
+  }
+
+  /**
+   * A hop that keeps no span of its own (API Gateway passes {@code traceparent} on untouched) sits
+   * between the hop whose span its callee names as parent and that callee, when its layer lies
+   * between theirs and its time spans the callee's: the span link alone would skip it.
+   */
+  private void interposeSpanless(Map<String, Node> serverBySpan) {
+    for (Node g : nodes) {
+      CorrelationEvent e = g.server;
+      if (e == null || e.spanId != null || e.parentSpanId != null || g.parent != null
+          || g.start == Times.NONE) {
+        continue;
+      }
+      for (Node s : nodes) {
+        if (s == g || s.parent != null || s.server == null || s.server.parentSpanId == null
+            || s.start == Times.NONE || s.start < g.start || s.end > g.end) {
+          continue;
+        }
+        Node p = serverBySpan.get(s.server.parentSpanId);
+        if (p == null || p == s || p == g || !(rank(p) < rank(g) && rank(g) < rank(s))
+            || isWithin(p, g) || isWithin(p, s)) {
+          continue;
+        }
+        Call into = new Call(p, null);
+        p.calls.add(into);
+        attach(into, g);
+        Call on = new Call(g, null);
+        g.calls.add(on);
+        attach(on, s);
+        break;
       }
     }
   }
@@ -641,7 +684,8 @@ final class Analysis {
           : " recorded that its call to " + target + " failed")
           + (reason != null ? ": " + phrase(reason) : "")
           + (e.dependencyStatus != null ? " (" + target + " answered " + e.dependencyStatus + ")"
-              : "");
+              : "")
+          + (e.dependencyInferred && e.basis != null ? "; inferred from " + e.basis : "");
       return new Cause(Verdict.DEPENDENCY_FAILURE, n, n.name(), reason, s + passedOn(n.caller()));
     }
     if (Reason.CLIENT_ABORT.code().equals(e.errorType) && n.parent != null) {
@@ -796,7 +840,7 @@ final class Analysis {
       }
     }
     if (inferred) {
-      s.append("; inferred from its ").append(statusOr(e, "failure"));
+      s.append("; inferred from ").append(basisOr(e, "its " + statusOr(e, "failure")));
     }
     if (e.forwardedUntrusted) {
       s.append("; forwarded identity headers from an untrusted peer were ignored");
@@ -819,7 +863,7 @@ final class Analysis {
       s.append(" (").append(e.statusText()).append(')');
     }
     if (inferred) {
-      s.append("; inferred from its status");
+      s.append("; inferred from ").append(basisOr(e, "its status"));
     }
     s.append(passedOn(n.caller()));
     return new Cause(Verdict.AUTHZ_FAILURE, n, n.name(), reason, s.toString());
@@ -892,12 +936,13 @@ final class Analysis {
   /** The outermost caller and callee whose trace ids differ; either may be null. */
   private Node[] breakPoint(Set<String> traces) {
     for (CorrelationEvent e : hopOrder) {
-      if (e.isClient() || e.traceId == null) {
+      if (e.isClient() || e.traceId == null || e.layerTrace) {
         continue;
       }
       Node n = nodeOf(e);
       Node caller = n == null ? null : n.caller();
-      while (caller != null && caller.traceId() == null) {
+      while (caller != null && (caller.traceId() == null
+          || (caller.server != null && caller.server.layerTrace))) {
         caller = caller.caller();
       }
       if (caller != null && !e.traceId.equals(caller.traceId())) {
@@ -909,7 +954,7 @@ final class Analysis {
     Node previous = null;
     for (CorrelationEvent e : hopOrder) {
       Node n = nodeOfAny(e);
-      if (e.traceId != null && !e.traceId.equals(first)) {
+      if (e.traceId != null && !e.layerTrace && !e.traceId.equals(first)) {
         return new Node[] {previous, n};
       }
       previous = n;
@@ -1099,6 +1144,11 @@ final class Analysis {
 
   private static Cause withNote(Cause c, String note) {
     return new Cause(c.verdict, c.node, c.hop, c.reason, c.evidence + note);
+  }
+
+  /** What a layer's inferred outcome was derived from ({@link LayerLine}), else otherwise. */
+  private static String basisOr(CorrelationEvent e, String otherwise) {
+    return e.basis != null ? e.basis : otherwise;
   }
 
   private static String statusOr(CorrelationEvent e, String otherwise) {

@@ -59,6 +59,21 @@ public final class CorrelationEvent {
   final int attempts;
   final String serverAddress;
   final String rpcService;
+  /**
+   * What a layer access log line's inferred outcome was derived from (e.g. {@code Envoy
+   * response_code_details jwt_authn_access_denied{Jwt_is_expired}}), for the evidence; or null.
+   */
+  final String basis;
+  /**
+   * The trace id is the layer's own (API Gateway's X-Ray trace), which the next hop rightly does
+   * not continue when a {@code traceparent} also reached it (SPEC section 6): not a broken trace.
+   */
+  final boolean layerTrace;
+  /**
+   * The request id the upstream answered with (a proxy's log of API Gateway's
+   * {@code x-amzn-RequestId}): joins like {@link #requestId}; or null.
+   */
+  final String upstreamRequestId;
   private final int hash;
 
   CorrelationEvent(Draft d) {
@@ -95,6 +110,9 @@ public final class CorrelationEvent {
     attempts = d.attempts;
     serverAddress = d.serverAddress;
     rpcService = d.rpcService;
+    basis = d.basis;
+    layerTrace = d.layerTrace;
+    upstreamRequestId = d.upstreamRequestId;
     hash = computeHash();
   }
 
@@ -342,5 +360,11 @@ public final class CorrelationEvent {
     String rpcService;
     /** A {@code traceparent} value, used when the line has no {@code trace.id}. */
     String traceparent;
+    String basis;
+    int basisRank;
+    boolean layerTrace;
+    String upstreamRequestId;
+    /** The line names a matched route ({@code http.route}). */
+    boolean route;
   }
 }

@@ -101,6 +101,7 @@ public final class Correlator {
     Pending g = null;
     g = join(g, byTrace, e.traceId);
     g = join(g, byRequest, e.requestId);
+    g = join(g, byRequest, e.upstreamRequestId);
     g = join(g, bySpan, e.spanId);
     g = join(g, bySpan, e.parentSpanId);
     g = join(g, byEdge, e.edgeId);
@@ -212,6 +213,7 @@ public final class Correlator {
   private void register(CorrelationEvent e, Pending g) {
     put(byTrace, e.traceId, g);
     put(byRequest, e.requestId, g);
+    put(byRequest, e.upstreamRequestId, g);
     put(bySpan, e.spanId, g);
     put(bySpan, e.parentSpanId, g);
     put(byEdge, e.edgeId, g);
@@ -226,6 +228,7 @@ public final class Correlator {
   private void unregister(CorrelationEvent e, Pending g) {
     remove(byTrace, e.traceId, g);
     remove(byRequest, e.requestId, g);
+    remove(byRequest, e.upstreamRequestId, g);
     remove(bySpan, e.spanId, g);
     remove(bySpan, e.parentSpanId, g);
     remove(byEdge, e.edgeId, g);

@@ -64,6 +64,8 @@ final class EventParser {
   private final IdCache ids;
 
   private Draft d;
+  /** The raw facts of a layer access log line ({@link LayerLine}), or null: none seen. */
+  private String[] facts;
   private boolean hasEventName;
   private boolean foreignEventName;
 
@@ -120,6 +122,7 @@ final class EventParser {
       return null;
     }
     d = new Draft();
+    facts = null;
     hasEventName = false;
     foreignEventName = false;
     readObject(p, null, 0);
@@ -226,7 +229,9 @@ final class EventParser {
         d.requestId = share(text(p, t));
         break;
       case "identity.request.edge_id":
-        d.edgeId = share(text(p, t));
+        // One form for every hop: the origin's CF-Ray carries a data-centre suffix that
+        // Cloudflare's own RayID lacks.
+        d.edgeId = share(CloudflareLine.rayId(text(p, t)));
         break;
       case "http.response.status_code":
         long status = integer(p, t);
@@ -302,7 +307,17 @@ final class EventParser {
       case "rpc.service":
         d.rpcService = intern(text(p, t));
         break;
+      case "http.route":
+        d.route = text(p, t) != null;
+        break;
       default:
+        int slot = LayerLine.slot(key);
+        if (slot >= 0) {
+          if (facts == null) {
+            facts = LayerLine.newFacts();
+          }
+          facts[slot] = text(p, t);
+        }
         break;
     }
   }
@@ -311,6 +326,13 @@ final class EventParser {
     if (foreignEventName) {
       status = NOT_EVENT; // another kind of event sharing the log
       return null;
+    }
+    if (facts != null) {
+      try {
+        LayerLine.apply(d, facts);
+      } catch (RuntimeException e) {
+        // A derivation that trips over an odd value loses the derived reasons, never the line.
+      }
     }
     if (d.traceId == null && d.traceparent != null) {
       fromTraceparent(d.traceparent);
