@@ -288,6 +288,7 @@ class LayerLinesTest {
         orders("gw-5", 200, "\"event.outcome\":\"success\""))).only();
 
     assertThat(v.verdict()).isEqualTo(Verdict.OK);
+    assertThat(v.hops().get(0).traceId()).isEqualTo(XRAY_TRACE);
     assertThat(v.traceId()).isEqualTo(T1);
     assertThat(v.traceIds()).containsExactly(T1);
   }
