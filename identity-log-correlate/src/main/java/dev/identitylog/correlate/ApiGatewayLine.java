@@ -85,6 +85,9 @@ final class ApiGatewayLine {
       case "ACCESS_DENIED":
         LayerLine.derive(d, Reason.POLICY_DENIED, basis);
         break;
+      case "RESOURCE_NOT_FOUND":
+        LayerLine.derive(d, Reason.NO_ROUTE, basis);
+        break;
       case "INTEGRATION_TIMEOUT":
         integration(d, Reason.TIMEOUT, basis);
         break;
