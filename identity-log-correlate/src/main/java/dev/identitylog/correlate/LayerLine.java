@@ -2,7 +2,6 @@ package dev.identitylog.correlate;
 
 import dev.identitylog.correlate.CorrelationEvent.Draft;
 import dev.identitylog.outcome.Outcome;
-import dev.identitylog.outcome.Phase;
 import dev.identitylog.outcome.Reason;
 import java.util.HashMap;
 import java.util.Map;
@@ -232,9 +231,5 @@ final class LayerLine {
       v = v * 10 + (c - '0');
     }
     return v;
-  }
-
-  static boolean isPhase(Reason r, Phase p) {
-    return r != null && r.phase() == p;
   }
 }
