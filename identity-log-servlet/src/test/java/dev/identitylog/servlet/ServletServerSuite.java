@@ -610,7 +610,7 @@ abstract class ServletServerSuite {
   void strictForwardingRefusesCloudflareHeadersWithoutPresented() throws Exception {
     int before = AppServlet.INVOCATIONS.get();
     Call call = get(null, "/strict/hello", b -> b.header("cf-cert-subject-dn", "CN=carol,O=Example")
-        .header("cf-cert-fingerprint-sha256", carol.sha256()));
+        .header("cf-cert-issuer-dn", "CN=Test Root").header("cf-cert-serial", "0A"));
 
     assertThat(call.status).isEqualTo(400);
     assertThat(AppServlet.INVOCATIONS.get()).isEqualTo(before);
