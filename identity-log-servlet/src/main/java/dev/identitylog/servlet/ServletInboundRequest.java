@@ -36,7 +36,10 @@ final class ServletInboundRequest implements InboundRequest {
   public String header(String name) {
     try {
       Enumeration<String> lines = request.getHeaders(name);
-      if (lines == null || !lines.hasMoreElements()) {
+      if (lines == null) {
+        return request.getHeader(name); // a container that does not give the lines (Servlet 6)
+      }
+      if (!lines.hasMoreElements()) {
         return null;
       }
       String first = lines.nextElement();
