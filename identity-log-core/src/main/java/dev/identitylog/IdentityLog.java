@@ -54,6 +54,8 @@ public final class IdentityLog {
   private final String requestIdHeader;
   private final TrustedProxies trustedProxies;
   private final boolean strictForwarding;
+  private final boolean peerCertificatesVerified;
+  private final boolean peerIdentityTrustUsable;
   private final String sslClientCertHeader;
   private final ChainVerifier clientCertVerifier;
   private final TokenInspector tokenInspector;
@@ -75,6 +77,7 @@ public final class IdentityLog {
     this.requestIdHeader = b.requestIdHeader;
     this.trustedProxies = b.trustedProxies;
     this.strictForwarding = b.strictForwarding;
+    this.peerCertificatesVerified = b.peerCertificatesVerified;
     this.sslClientCertHeader = b.sslClientCertHeader;
     this.clientCertVerifier =
         b.clientCertTrustAnchors.isEmpty() ? null : ChainVerifier.create(b.clientCertTrustAnchors);
@@ -106,6 +109,16 @@ public final class IdentityLog {
     this.forwardClientCertTo = Collections.unmodifiableSet(new LinkedHashSet<>(b.forwardClientCertTo));
     this.clock = b.clock;
     this.warnings = new InternalWarnings();
+    this.peerIdentityTrustUsable = peerCertificatesVerified || clientCertVerifier != null;
+    if (trustedProxies.hasCertificateRules() && !peerIdentityTrustUsable) {
+      // Said once, loudly: the configuration reads as if proxies were trusted by identity, but
+      // any client can present a self-signed certificate with that SPIFFE ID or be pinned by it.
+      InternalWarnings.configuration(
+          "trusted proxies by SPIFFE ID or certificate SHA-256 are IGNORED: nothing verifies the"
+              + " peer's certificate. Set clientCertTrustAnchors, or peerCertificatesVerified(true)"
+              + " when the TLS layer requires and verifies client certificates. Address ranges"
+              + " still apply.");
+    }
   }
 
   public static Builder builder() {
@@ -152,6 +165,23 @@ public final class IdentityLog {
   /** Whether forwarded identity from an untrusted peer makes the request fail with 400. */
   public boolean strictForwarding() {
     return strictForwarding;
+  }
+
+  /**
+   * Whether the TLS layer in front of this hop is declared to require and verify client
+   * certificates, so a certificate in the handshake is proof of the identity it names.
+   */
+  public boolean peerCertificatesVerified() {
+    return peerCertificatesVerified;
+  }
+
+  /**
+   * Whether trusting a proxy by its SPIFFE ID or certificate thumbprint rests on a verified
+   * certificate: the TLS layer verifies it ({@link #peerCertificatesVerified()}) or this library
+   * does against {@link Builder#clientCertTrustAnchors}. When false such rules never apply.
+   */
+  public boolean peerIdentityTrustUsable() {
+    return peerIdentityTrustUsable;
   }
 
   /** The header carrying a URL-escaped PEM from a trusted proxy, or {@code null}. */
@@ -237,6 +267,7 @@ public final class IdentityLog {
     private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
     private TrustedProxies trustedProxies = TrustedProxies.none();
     private boolean strictForwarding;
+    private boolean peerCertificatesVerified;
     private String sslClientCertHeader;
     private final List<X509Certificate> clientCertTrustAnchors = new ArrayList<>();
     private TokenInspector tokenInspector;
@@ -292,6 +323,22 @@ public final class IdentityLog {
     }
 
     /**
+     * Declares that the TLS layer in front of this hop requires a client certificate and verifies
+     * it against a trust store before a request reaches the library: a servlet container in
+     * "need" client-auth mode with a real trust store, a gRPC server whose Netty {@code
+     * SslContext} has {@code ClientAuth.REQUIRE} and a verifying trust manager. Only then (or
+     * with {@link #clientCertTrustAnchors}) does a peer's certificate prove the SPIFFE ID or
+     * thumbprint that {@link #trustedProxies} trusts. Default false: in "want" mode with a
+     * trust-all manager any client can present any certificate, so without trust anchors such
+     * rules are ignored (and a warning says so when this is built). Declaring it for a layer that
+     * does not verify lets any client pose as a trusted proxy.
+     */
+    public Builder peerCertificatesVerified(boolean verified) {
+      this.peerCertificatesVerified = verified;
+      return this;
+    }
+
+    /**
      * A header in which a trusted proxy forwards the client certificate as URL-escaped PEM, such
      * as NGINX's {@code $ssl_client_escaped_cert} ({@code identity.cert.source = ssl-header}).
      */
@@ -304,7 +351,9 @@ public final class IdentityLog {
      * Trust anchors for client certificates that the TLS layer accepted without verifying them
      * (TLS "want" mode with a trust-all manager, as CDNs do). When set, the library verifies each
      * presented chain and records {@code cert_untrusted}, {@code cert_expired} or {@code
-     * cert_not_yet_valid} as an authentication failure.
+     * cert_not_yet_valid} as an authentication failure. A trusted proxy identified by SPIFFE ID
+     * or certificate thumbprint is then believed only when its certificate verifies against
+     * these anchors.
      */
     public Builder clientCertTrustAnchors(Collection<X509Certificate> anchors) {
       this.clientCertTrustAnchors.clear();

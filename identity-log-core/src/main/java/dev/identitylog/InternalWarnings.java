@@ -16,6 +16,18 @@ final class InternalWarnings {
 
   private final AtomicLong nextAllowed = new AtomicLong(System.nanoTime());
 
+  /**
+   * Warns once about a configuration that does not do what it appears to do; called when an
+   * {@link IdentityLog} is built, never on the request path.
+   */
+  static void configuration(String message) {
+    try {
+      LOG.warn("identity-log configuration: {}", message);
+    } catch (Throwable ignored) {
+      // A logging backend that fails must not fail the application's start either.
+    }
+  }
+
   void warn(String where, Throwable t, long total) {
     try {
       long now = System.nanoTime();

@@ -76,6 +76,9 @@ final class BackendHop implements AutoCloseable {
         .serviceName(NAME)
         .hopLayer(HopLayer.BACKEND)
         .trustedProxies(TrustedProxies.builder().spiffeId(DemoPki.spiffeId(GatewayHop.NAME)).build())
+        // Jetty below runs in "need" mode with the demo CA as its trust store: it verifies every
+        // client certificate, so the SPIFFE ID in it is proof and may name a trusted proxy.
+        .peerCertificatesVerified(true)
         .strictForwarding(true)
         .tokenInspector(TokenInspector.builder().verificationKeys(validator.keys()).build())
         .dependencyName(InventoryHop.HOST, InventoryHop.NAME)

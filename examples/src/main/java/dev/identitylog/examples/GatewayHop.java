@@ -46,7 +46,9 @@ import org.eclipse.jetty.server.Server;
  *
  * <p>It believes the edge's {@code x-forwarded-client-cert} because the edge's SPIFFE ID is a
  * trusted proxy ({@code TrustedProxies.builder().spiffeId(...)}): every hop runs on 127.0.0.1, so
- * trusting an address would trust everybody.
+ * trusting an address would trust everybody. A SPIFFE ID is proof only in a verified certificate:
+ * its Jetty requires client certificates and checks them against the demo CA, which it declares
+ * with {@code peerCertificatesVerified(true)}.
  *
  * <p>Two routes are deliberately wrong, for the scenarios: {@code /api/archive/} still asks the
  * token service for the audience of the archive service that was merged into the backend, and
@@ -104,6 +106,9 @@ final class GatewayHop implements AutoCloseable {
         .serviceName(NAME)
         .hopLayer(HopLayer.GATEWAY)
         .trustedProxies(TrustedProxies.builder().spiffeId(edge).build())
+        // Jetty below runs in "need" mode with the demo CA as its trust store: it verifies every
+        // client certificate, so the SPIFFE ID in it is proof and may name a trusted proxy.
+        .peerCertificatesVerified(true)
         .tokenInspector(TokenInspector.builder().verificationKeys(validator.keys()).build())
         .dependencyName(BackendHop.HOST, BackendHop.NAME)
         .dependencyName(TokenService.HOST, "token-service")

@@ -8,7 +8,13 @@ import java.security.cert.X509Certificate;
  * not know. The core reads it once, when the exchange starts.
  */
 public interface InboundRequest {
-  /** The first value of a request header, looked up case-insensitively, or {@code null}. */
+  /**
+   * A request header, looked up case-insensitively, or {@code null}. A header received on several
+   * lines is answered with every value, joined with {@code ","} in the order received, as {@link
+   * dev.identitylog.propagation.HeaderGetter} requires: the first line alone would let a client
+   * place its own {@code X-Forwarded-For} or XFCC before the trusted proxy's, and a repeated
+   * {@code traceparent} must read as invalid.
+   */
   String header(String name);
 
   /** {@code http.request.method}; {@code null} for RPC. */

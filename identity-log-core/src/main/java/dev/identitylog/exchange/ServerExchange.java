@@ -11,6 +11,7 @@ import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TokenBinding;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.forwarded.ClientCertHeader;
+import dev.identitylog.forwarded.DistinguishedNames;
 import dev.identitylog.forwarded.ForwardedCertificates;
 import dev.identitylog.forwarded.ForwardedFor;
 import dev.identitylog.forwarded.Xfcc;
@@ -171,7 +172,7 @@ public final class ServerExchange implements RequestIdentity {
       String edge = request.header("CF-Ray");
       b.set(Fields.REQUEST_EDGE_ID, edge != null ? edge : request.header("X-Amz-Cf-Id"));
       b.set(Fields.HTTP_REQUEST_METHOD, request.method());
-      b.set(Fields.URL_PATH, request.path());
+      b.set(Fields.URL_PATH, UrlRedaction.stripPathParameters(request.path()));
       b.set(Fields.HTTP_ROUTE, request.route());
       b.set(Fields.RPC_SYSTEM, request.rpcSystem());
       b.set(Fields.RPC_SERVICE, request.rpcService());
@@ -220,16 +221,23 @@ public final class ServerExchange implements RequestIdentity {
       tlsClientCertificate = chain[0];
       direct = log.certificateInspector().inspect(chain[0]);
     }
+    // Checked once, whichever certificate the event ends up describing: the proxy's identity and
+    // the client's own both rest on it.
+    Reason problem = direct == null ? null : verifyPeer(chain);
+    boolean peerVerified = direct != null && problem == null && log.peerIdentityTrustUsable();
 
-    ForwardedHeaders fwd = ForwardedHeaders.read(request, log.sslClientCertHeader());
+    ForwardedHeaders fwd =
+        ForwardedHeaders.read(request, log.sslClientCertHeader(), log.limits());
     boolean trusted = false;
     if (fwd.any()) {
+      // A SPIFFE ID or thumbprint is evidence only when a verified handshake stands behind it:
+      // anyone can put any URI SAN into a self-signed certificate.
       trusted =
           log.trustedProxies().trusts(
-              peer, direct == null ? null : direct.spiffeId(), direct == null ? null : direct.sha256());
+              peer, peerVerified ? direct.spiffeId() : null, peerVerified ? direct.sha256() : null);
       if (!trusted) {
         b.set(Fields.FORWARDED_UNTRUSTED, Boolean.TRUE);
-        if (log.strictForwarding()) {
+        if (log.strictForwarding() && fwd.identityBearing()) {
           reject = true;
           decisions.authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
         }
@@ -238,7 +246,7 @@ public final class ServerExchange implements RequestIdentity {
 
     boolean forwardedCert = false;
     if (trusted) {
-      String by = direct != null && direct.spiffeId() != null ? direct.spiffeId() : peer;
+      String by = peerVerified && direct.spiffeId() != null ? direct.spiffeId() : peer;
       forwardedCert = readForwardedCertificate(fwd, b, by);
       // The peer is already trusted, possibly by its mTLS identity, which the address-only
       // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
@@ -251,15 +259,22 @@ public final class ServerExchange implements RequestIdentity {
       direct.applyClient(b);
       b.set(Fields.CERT_SOURCE, CertSource.TLS);
       certificatePresented = true;
-      if (log.clientCertVerifier() != null) {
-        Reason problem =
-            log.clientCertVerifier().verify(Arrays.asList(chain), Instant.now(log.clock()));
-        if (problem != null) {
-          certificateProblem = problem;
-          decisions.authn(Outcome.FAILURE, problem);
-        }
+      if (problem != null) {
+        certificateProblem = problem;
+        decisions.authn(Outcome.FAILURE, problem);
       }
     }
+  }
+
+  /**
+   * What is wrong with the handshake's chain by the configured anchors, or {@code null}: also when
+   * no anchors are configured (then only a declared verifying TLS layer makes it evidence).
+   */
+  private Reason verifyPeer(X509Certificate[] chain) {
+    if (log.clientCertVerifier() == null) {
+      return null;
+    }
+    return log.clientCertVerifier().verify(Arrays.asList(chain), Instant.now(log.clock()));
   }
 
   /** Takes the client certificate a trusted proxy forwarded; true when one was found. */
@@ -296,8 +311,8 @@ public final class ServerExchange implements RequestIdentity {
       }
     }
     if (fwd.cfPresented) {
-      b.set(Fields.TLS_CLIENT_SUBJECT, fwd.cfSubject);
-      b.set(Fields.TLS_CLIENT_ISSUER, fwd.cfIssuer);
+      b.set(Fields.TLS_CLIENT_SUBJECT, DistinguishedNames.toRfc2253(fwd.cfSubject));
+      b.set(Fields.TLS_CLIENT_ISSUER, DistinguishedNames.toRfc2253(fwd.cfIssuer));
       b.set(Fields.TLS_CLIENT_HASH_SHA256, ForwardedCertificates.sha256Hex(fwd.cfSha256));
       b.set(Fields.TLS_CLIENT_SERIAL_NUMBER, ForwardedCertificates.serialHex(fwd.cfSerial));
       b.set(Fields.CERT_SOURCE, CertSource.CF_HEADERS);
@@ -325,8 +340,10 @@ public final class ServerExchange implements RequestIdentity {
     token.applyTo(b, b.get(Fields.TLS_CLIENT_HASH_SHA256));
     binding = b.get(Fields.TOKEN_BINDING);
     String sub = token.subject();
-    if (b.get(Fields.WORKLOAD_ID) == null && sub != null && sub.startsWith("spiffe://")
-        && SpiffeId.isValid(sub)) {
+    // A claim is an identity only when this library checked the token's signature: without keys
+    // (verified absent) or with a failed check, anyone could have written that subject.
+    if (b.get(Fields.WORKLOAD_ID) == null && Boolean.TRUE.equals(token.verified())
+        && sub != null && sub.startsWith("spiffe://") && SpiffeId.isValid(sub)) {
       b.set(Fields.WORKLOAD_ID, sub);
     }
   }

@@ -1,6 +1,9 @@
 package dev.identitylog.exchange;
 
-/** Removes what must never be logged from a URL: query, fragment and user information. */
+/**
+ * Removes what must never be logged from a URL: query, fragment, user information and path
+ * parameters ({@code ;jsessionid=...} in any segment, which carries session ids as the query can).
+ */
 final class UrlRedaction {
   private UrlRedaction() {}
 
@@ -22,7 +25,35 @@ final class UrlRedaction {
       if (at >= start) {
         s = s.substring(0, start) + s.substring(at + 1);
       }
+      int path = s.indexOf('/', start);
+      return path < 0 ? s : s.substring(0, path) + stripPathParameters(s.substring(path));
     }
-    return s;
+    return stripPathParameters(s);
+  }
+
+  /**
+   * A path without the parameters of its segments: {@code /m/s13;jsessionid=X/a;v=1} becomes
+   * {@code /m/s13/a}. The path as given when it has none (no allocation on the common path).
+   */
+  static String stripPathParameters(String path) {
+    if (path == null) {
+      return null;
+    }
+    int semicolon = path.indexOf(';');
+    if (semicolon < 0) {
+      return path;
+    }
+    StringBuilder out = new StringBuilder(path.length());
+    int i = 0;
+    while (semicolon >= 0) {
+      out.append(path, i, semicolon);
+      int slash = path.indexOf('/', semicolon);
+      if (slash < 0) {
+        return out.toString();
+      }
+      i = slash;
+      semicolon = path.indexOf(';', i);
+    }
+    return out.append(path, i, path.length()).toString();
   }
 }

@@ -69,7 +69,8 @@ public final class ForwardedCertificates {
       facts.applyClient(b);
     } else {
       b.set(Fields.TLS_CLIENT_HASH_SHA256, sha256Hex(e.hash()));
-      b.set(Fields.TLS_CLIENT_SUBJECT, e.subject());
+      // Envoy may write OpenSSL's slash form; the edge that saw the handshake wrote RFC 2253.
+      b.set(Fields.TLS_CLIENT_SUBJECT, DistinguishedNames.toRfc2253(e.subject()));
       List<String> sans = new ArrayList<>(e.uris());
       sans.addAll(e.dns());
       b.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, sans);

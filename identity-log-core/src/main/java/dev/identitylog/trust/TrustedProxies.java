@@ -80,6 +80,15 @@ public final class TrustedProxies {
   }
 
   /**
+   * Whether any rule trusts a peer by its mTLS identity (SPIFFE ID or certificate thumbprint).
+   * Such rules are only as strong as the verification of the peer's certificate: a hop where
+   * nothing verifies it must not apply them (see {@code IdentityLog.Builder}).
+   */
+  public boolean hasCertificateRules() {
+    return !spiffeIds.isEmpty() || certificateHashes.length > 0;
+  }
+
+  /**
    * Whether the peer is trusted by any rule: its address in a range, its SPIFFE ID listed, or its
    * certificate thumbprint (64 hex digits, any case) pinned. Any argument may be null.
    */

@@ -2,6 +2,9 @@ package dev.identitylog.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -19,9 +22,12 @@ import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
+import dev.identitylog.redact.Limits;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
+import dev.identitylog.testing.TestTokens;
+import dev.identitylog.token.TokenInspector;
 import dev.identitylog.trust.TrustedProxies;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +38,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 class ServerExchangeTest {
@@ -271,8 +278,15 @@ class ServerExchangeTest {
     req.peer = "198.51.100.4"; // an address nobody configured
     req.certificates = new X509Certificate[] {proxy.certificate()};
 
+    // The proxy's certificate verifies against the configured anchors: its SPIFFE ID is evidence.
     IdentityEvent e =
-        log(TrustedProxies.parse("spiffe://example.org/ns/edge/sa/envoy"), true).startServer(req)
+        IdentityLog.builder()
+            .trustedProxies(TrustedProxies.parse("spiffe://example.org/ns/edge/sa/envoy"))
+            .strictForwarding(true)
+            .clientCertTrustAnchors(List.of(pki.rootCertificate()))
+            .addSink(sink)
+            .build()
+            .startServer(req)
             .finishHttp(200, null, null);
 
     assertThat(e.has(Fields.FORWARDED_UNTRUSTED)).isFalse();
@@ -399,6 +413,157 @@ class ServerExchangeTest {
     assertThat(e.get(Fields.TOKEN_AUDIENCE)).containsExactly("orders");
     assertThat(e.get(Fields.TOKEN_HASH)).isEqualTo(expectedHash(outboundToken));
     assertThat(e.toString()).doesNotContain("secret").doesNotContain(outboundToken);
+  }
+
+  // ------------------------------------------------------------------ trust rests on verification
+
+  private static IdentityLog.Builder spiffeTrusting(String id) {
+    return IdentityLog.builder().trustedProxies(TrustedProxies.parse(id));
+  }
+
+  @Test
+  void aSpiffeIdIsTrustedOnlyBehindAVerifiedCertificate() {
+    String id = "spiffe://example.org/ns/edge/sa/envoy";
+    TestPki pki = TestPki.create("Mesh Root");
+    TestPki forger = TestPki.create("Forger Root");
+    Credential genuine = pki.issue(TestPki.spiffeSvid(id));
+    Credential forged = forger.issue(TestPki.spiffeSvid(id));
+
+    // Nothing verifies: neither certificate is evidence, however genuine.
+    IdentityEvent unverified = spiffeTrusting(id).addSink(sink).build()
+        .startServer(xfccFrom(genuine)).finishHttp(200, null, null);
+    assertThat(unverified.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+    assertThat(unverified.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.TLS);
+
+    // The library verifies against anchors: only the genuine one.
+    IdentityLog anchored = spiffeTrusting(id).clientCertTrustAnchors(List.of(pki.rootCertificate()))
+        .addSink(sink).build();
+    assertThat(anchored.startServer(xfccFrom(genuine)).finishHttp(200, null, null)
+        .get(Fields.CERT_SOURCE)).isEqualTo(CertSource.XFCC);
+    IdentityEvent refused = anchored.startServer(xfccFrom(forged)).finishHttp(200, null, null);
+    assertThat(refused.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+    assertThat(refused.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.TLS);
+    assertThat(refused.get(Fields.AUTHN_REASON)).isEqualTo(Reason.CERT_UNTRUSTED);
+    assertThat(refused.has(Fields.CLIENT_ADDRESS)).isFalse();
+
+    // The deployment declares a verifying TLS layer: the handshake is the evidence.
+    IdentityEvent declared = spiffeTrusting(id).peerCertificatesVerified(true).addSink(sink).build()
+        .startServer(xfccFrom(genuine)).finishHttp(200, null, null);
+    assertThat(declared.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.XFCC);
+    assertThat(declared.get(Fields.CLIENT_ADDRESS)).isEqualTo("203.0.113.7");
+  }
+
+  @Test
+  void aPinnedThumbprintIsTrustedOnlyBehindAVerifiedCertificate() {
+    TestPki forger = TestPki.create("Forger Root");
+    Credential forged = forger.issue(TestPki.leaf("CN=edge").clientAuth());
+    IdentityLog pinned = IdentityLog.builder()
+        .trustedProxies(TrustedProxies.builder().certificateSha256(forged.sha256()).build())
+        .clientCertTrustAnchors(List.of(TestPki.create("Real Root").rootCertificate()))
+        .addSink(sink).build();
+    assertThat(pinned.startServer(xfccFrom(forged)).finishHttp(200, null, null)
+        .get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+  }
+
+  @Test
+  void identityRulesThatNothingCanBackAreAnnouncedOnceAtStart() {
+    ch.qos.logback.classic.Logger internal =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("identity.internal");
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    internal.addAppender(warnings);
+    try {
+      spiffeTrusting("spiffe://example.org/edge").build();
+      IdentityLog.builder().trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build();
+      spiffeTrusting("spiffe://example.org/edge").peerCertificatesVerified(true).build();
+      spiffeTrusting("spiffe://example.org/edge")
+          .clientCertTrustAnchors(List.of(TestPki.create("Root").rootCertificate())).build();
+
+      assertThat(warnings.list).hasSize(1);
+      assertThat(warnings.list.get(0).getLevel()).isEqualTo(Level.WARN);
+      assertThat(warnings.list.get(0).getFormattedMessage())
+          .contains("IGNORED").contains("peerCertificatesVerified").contains("clientCertTrustAnchors");
+    } finally {
+      internal.detachAppender(warnings);
+    }
+  }
+
+  @Test
+  void strictModeOnlyFlagsAddressHeaders() {
+    FakeInboundRequest req = new FakeInboundRequest()
+        .header("X-Forwarded-For", "203.0.113.7").header("Forwarded", "for=203.0.113.7");
+    ServerExchange x = log(TrustedProxies.none(), true).startServer(req);
+    assertThat(x.shouldReject()).isFalse();
+    IdentityEvent e = x.finishHttp(200, null, null);
+    assertThat(e.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+    assertThat(e.has(Fields.AUTHN_REASON)).isFalse();
+    assertThat(e.has(Fields.CLIENT_ADDRESS)).isFalse();
+  }
+
+  @Test
+  void cloudflareHeadersWithoutPresentedAreIdentityBearing() {
+    FakeInboundRequest req = new FakeInboundRequest()
+        .header("cf-cert-subject-dn-rfc2253", "CN=carol").header("cf-cert-serial", "01");
+    assertThat(log(TrustedProxies.none(), true).startServer(req).shouldReject()).isTrue();
+    IdentityEvent lax = log().startServer(req).finishHttp(200, null, null);
+    assertThat(lax.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+  }
+
+  @Test
+  void forwardedValuesAboveTheHeaderLimitAreNotParsed() {
+    IdentityLog limited = IdentityLog.builder()
+        .trustedProxies(TrustedProxies.parse("192.0.2.0/24"))
+        .limits(Limits.of(512, 32, 256))
+        .sslClientCertHeader("X-SSL-Client-Cert")
+        .addSink(sink).build();
+    String big = "x".repeat(300);
+    for (String[] header : new String[][] {
+        {"x-forwarded-client-cert", "Hash=" + "ab".repeat(32) + ";URI=spiffe://example.org/" + big},
+        {"Client-Cert", ":" + "QUJD".repeat(80) + ":"},
+        {"X-SSL-Client-Cert", "-----BEGIN%20CERTIFICATE-----" + big},
+        {"X-Forwarded-For", "203.0.113.7, " + "198.51.100.1, ".repeat(30) + "203.0.113.8"}}) {
+      IdentityEvent e = limited.startServer(new FakeInboundRequest().header(header[0], header[1]))
+          .finishHttp(200, null, null);
+      assertThat(e.has(Fields.CERT_SOURCE)).as(header[0]).isFalse();
+      assertThat(e.has(Fields.CLIENT_ADDRESS)).as(header[0]).isFalse();
+    }
+  }
+
+  @Test
+  void aTokenSubjectIsAWorkloadIdOnlyWhenItsSignatureWasVerified() {
+    String sub = "spiffe://example.org/ns/shop/sa/web";
+    FakeInboundRequest req = new FakeInboundRequest()
+        .header("Authorization", "Bearer " + TestTokens.rs256().subject(sub).sign());
+    // No keys configured: verified absent, so the subject is only a claim.
+    IdentityEvent unchecked = log().startServer(req).finishHttp(200, null, null);
+    assertThat(unchecked.has(Fields.TOKEN_VERIFIED)).isFalse();
+    assertThat(unchecked.has(Fields.WORKLOAD_ID)).isFalse();
+
+    IdentityLog keyed = IdentityLog.builder()
+        .tokenInspector(TokenInspector.builder().verificationKeys(TestTokens.jwkSet()).build())
+        .addSink(sink).build();
+    assertThat(keyed.startServer(req).finishHttp(200, null, null).get(Fields.WORKLOAD_ID))
+        .isEqualTo(sub);
+    FakeInboundRequest forged = new FakeInboundRequest()
+        .header("Authorization", "Bearer " + TestTokens.rs256().subject(sub).otherKeySign());
+    IdentityEvent rejected = keyed.startServer(forged).finishHttp(200, null, null);
+    assertThat(rejected.get(Fields.TOKEN_VERIFIED)).isFalse();
+    assertThat(rejected.has(Fields.WORKLOAD_ID)).isFalse();
+  }
+
+  @Test
+  void urlPathDropsPathParameters() {
+    FakeInboundRequest req = new FakeInboundRequest();
+    req.path = "/m/s13;jsessionid=0123456789ABCDEF";
+    assertThat(log().startServer(req).finishHttp(200, null, null).get(Fields.URL_PATH))
+        .isEqualTo("/m/s13");
+  }
+
+  private static FakeInboundRequest xfccFrom(Credential peer) {
+    FakeInboundRequest req = xfccRequest();
+    req.peer = "198.51.100.4"; // an address nobody configured
+    req.certificates = new X509Certificate[] {peer.certificate()};
+    return req;
   }
 
   private static FakeInboundRequest xfccRequest() {

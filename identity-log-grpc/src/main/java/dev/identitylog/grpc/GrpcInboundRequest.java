@@ -52,7 +52,7 @@ final class GrpcInboundRequest implements InboundRequest {
 
   @Override
   public String header(String name) {
-    return keys.first(headers, name);
+    return keys.joined(headers, name);
   }
 
   @Override

@@ -19,7 +19,7 @@ final class GrpcOutboundRequest implements OutboundRequest {
   static GrpcOutboundRequest of(
       MethodDescriptor<?, ?> method, String authority, Metadata headers, MetadataKeys keys,
       boolean readToken) {
-    String authorization = readToken ? keys.first(headers, MetadataKeys.AUTHORIZATION) : null;
+    String authorization = readToken ? keys.joined(headers, MetadataKeys.AUTHORIZATION) : null;
     return new GrpcOutboundRequest(method, authority, authorization);
   }
 

@@ -1,6 +1,7 @@
 package dev.identitylog.grpc;
 
 import io.grpc.Metadata;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,8 +50,12 @@ final class MetadataKeys {
     }
   }
 
-  /** The first value of the header, or {@code null}. */
-  String first(Metadata metadata, String name) {
+  /**
+   * Every value of the header joined with {@code ","} in the order received (the core's
+   * contract), or {@code null}: the first alone would let a caller's own entry shadow the one a
+   * trusted proxy appended.
+   */
+  String joined(Metadata metadata, String name) {
     Metadata.Key<String> key = get(name);
     if (key == null || metadata == null) {
       return null;
@@ -59,9 +64,18 @@ final class MetadataKeys {
     if (all == null) {
       return null;
     }
-    for (String value : all) {
-      return value;
+    Iterator<String> values = all.iterator();
+    if (!values.hasNext()) {
+      return null;
     }
-    return null;
+    String first = values.next();
+    if (!values.hasNext()) {
+      return first;
+    }
+    StringBuilder joined = new StringBuilder(first);
+    while (values.hasNext()) {
+      joined.append(',').append(values.next());
+    }
+    return joined.toString();
   }
 }

@@ -14,6 +14,8 @@ import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.Credential;
+import dev.identitylog.testing.TestPki;
 import dev.identitylog.testing.TestTokens;
 import dev.identitylog.trust.TrustedProxies;
 import io.grpc.CallOptions;
@@ -311,6 +313,96 @@ class GrpcServerInterceptorTest {
       assertThat(e.get(Fields.CERT_FORWARDED_BY)).isEqualTo("spiffe://example.org/ns/edge/sa/envoy");
       assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(Tls.ALICE.der()));
       assertThat(e.get(Fields.FORWARDED_UNTRUSTED)).isNull();
+    }
+  }
+
+  @Test
+  void aForgedProxyIdentityIsNotTrustedWhenTheLibraryVerifies() throws Exception {
+    String proxyId = "spiffe://example.org/ns/edge/sa/envoy";
+    CollectingSink sink = new CollectingSink();
+    IdentityLog behindProxy =
+        IdentityLog.builder()
+            .serviceName("behind-envoy")
+            .trustedProxies(TrustedProxies.parse(proxyId))
+            .clientCertTrustAnchors(List.of(Tls.CA.rootCertificate()))
+            .addSink(sink)
+            .build();
+    // Same SPIFFE ID, one from the CA the library verifies against, one from a CA nobody trusts.
+    Credential genuine = Tls.CA.issue(TestPki.spiffeSvid(proxyId));
+    Credential forged = Tls.OTHER_CA.issue(TestPki.spiffeSvid(proxyId));
+    String xfcc = "Hash=" + sha256Hex(Tls.ALICE.der()) + ";URI=spiffe://example.org/ns/orders/sa/alice";
+    try (GrpcServer server =
+        GrpcServer.start(
+            Tls.serverAcceptingAnyClient(),
+            new EchoService().definition(),
+            GrpcIdentityLog.create(behindProxy).newServerInterceptor())) {
+      Calls.unary(server.channel(Tls.client(forged)), "ok",
+          Calls.metadata("x-forwarded-client-cert", xfcc, "x-forwarded-for", "203.0.113.9"), 5000);
+      IdentityEvent e = only(sink);
+      assertThat(e.get(Fields.FORWARDED_UNTRUSTED)).isTrue();
+      assertThat(e.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.TLS);
+      assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(forged.der()));
+      assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.CERT_UNTRUSTED);
+      assertThat(e.get(Fields.CLIENT_ADDRESS)).isNull();
+
+      sink.clear();
+      Calls.unary(server.channel(Tls.client(genuine)), "ok",
+          Calls.metadata("x-forwarded-client-cert", xfcc), 5000);
+      IdentityEvent trusted = only(sink);
+      assertThat(trusted.get(Fields.CERT_SOURCE)).isEqualTo(CertSource.XFCC);
+      assertThat(trusted.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(Tls.ALICE.der()));
+    }
+  }
+
+  @Test
+  void aServerThatVerifiesClientsDeclaresItForSpiffeTrust() throws Exception {
+    String proxyId = "spiffe://example.org/ns/edge/sa/envoy";
+    Credential genuine = Tls.CA.issue(TestPki.spiffeSvid(proxyId));
+    String xfcc = "Hash=" + sha256Hex(Tls.ALICE.der());
+    for (boolean declared : new boolean[] {false, true}) {
+      CollectingSink sink = new CollectingSink();
+      IdentityLog log =
+          IdentityLog.builder()
+              .trustedProxies(TrustedProxies.parse(proxyId))
+              .peerCertificatesVerified(declared)
+              .addSink(sink)
+              .build();
+      try (GrpcServer server =
+          GrpcServer.start(
+              Tls.serverRequiringClient(),
+              new EchoService().definition(),
+              GrpcIdentityLog.create(log).newServerInterceptor())) {
+        Calls.unary(server.channel(Tls.client(genuine)), "ok",
+            Calls.metadata("x-forwarded-client-cert", xfcc), 5000);
+        IdentityEvent e = only(sink);
+        // Undeclared, nothing this library knows of verified the peer: its SPIFFE ID proves nothing.
+        assertThat(e.get(Fields.CERT_SOURCE)).isEqualTo(declared ? CertSource.XFCC : CertSource.TLS);
+        assertThat(e.get(Fields.FORWARDED_UNTRUSTED)).isEqualTo(declared ? null : Boolean.TRUE);
+      }
+    }
+  }
+
+  @Test
+  void everyMetadataEntryOfAForwardedHeaderIsRead() throws Exception {
+    CollectingSink sink = new CollectingSink();
+    IdentityLog behindProxy =
+        IdentityLog.builder()
+            .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"))
+            .addSink(sink)
+            .build();
+    try (GrpcServer server =
+        GrpcServer.start(
+            Tls.serverAcceptingAnyClient(),
+            new EchoService().definition(),
+            GrpcIdentityLog.create(behindProxy).newServerInterceptor())) {
+      Calls.unary(server.channel(Tls.client(null)), "ok",
+          Calls.metadata("x-forwarded-for", "6.6.6.6", "x-forwarded-for", "203.0.113.7",
+              "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+              "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+          5000);
+      IdentityEvent e = only(sink);
+      assertThat(e.get(Fields.CLIENT_ADDRESS)).isEqualTo("203.0.113.7");
+      assertThat(e.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.INVALID);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.identitylog.okhttp;
 
 import dev.identitylog.exchange.OutboundRequest;
+import java.util.List;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -36,9 +37,17 @@ final class OkHttpOutboundRequest implements OutboundRequest {
     return url.port();
   }
 
-  /** Only its facts and hash are logged, never the value. */
+  /**
+   * Only its facts and hash are logged, never the value. Every line, joined with {@code ","} as
+   * the core reads headers: two {@code Authorization} lines are a malformed credential, not
+   * whichever one OkHttp's {@code header()} happens to return (it returns the last).
+   */
   @Override
   public String authorization() {
-    return readAuthorization ? request.header("Authorization") : null;
+    if (!readAuthorization) {
+      return null;
+    }
+    List<String> lines = request.headers("Authorization");
+    return lines.isEmpty() ? null : lines.size() == 1 ? lines.get(0) : String.join(",", lines);
   }
 }

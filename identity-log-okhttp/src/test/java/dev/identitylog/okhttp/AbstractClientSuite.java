@@ -819,6 +819,23 @@ abstract class AbstractClientSuite {
   }
 
   @Test
+  void twoAuthorizationLinesAreNoTokenOfEither() throws Exception {
+    String first = TestTokens.rs256().audience("orders-api").sign();
+    String second = TestTokens.rs256().audience("other-api").sign();
+    execute(
+        IdentityLogOkHttp.create(log()).newCallFactory(clientBuilder().build()),
+        new Request.Builder().url(server.url("/ok"))
+            .addHeader("Authorization", "Bearer " + first)
+            .addHeader("Authorization", "Bearer " + second).build());
+
+    // Read as one value joined with ',' (as the servlet and gRPC adapters read headers): not a
+    // single bearer token, so neither token's facts are attributed to the call.
+    IdentityEvent e = sink.single();
+    assertThat(e.has(Fields.TOKEN_HASH)).isFalse();
+    assertThat(e.has(Fields.TOKEN_AUDIENCE)).isFalse();
+  }
+
+  @Test
   void theAuthorizationValueNeverReachesTheLog() throws Exception {
     Logger events = (Logger) LoggerFactory.getLogger("identity.events");
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

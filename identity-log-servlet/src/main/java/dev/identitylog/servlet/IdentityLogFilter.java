@@ -42,7 +42,7 @@ import java.io.IOException;
  *
  * <p>The filter never throws an exception of its own into the application and never changes the
  * response, except for the request-id header it echoes and, with strict forwarding, the 400 it
- * answers to forwarded identity from an untrusted peer.
+ * answers to identity-bearing forwarded headers from an untrusted peer.
  */
 public final class IdentityLogFilter implements Filter {
   /** Init parameter: {@code service.name}. */
@@ -59,6 +59,13 @@ public final class IdentityLogFilter implements Filter {
 
   /** Init parameter: {@code true} answers 400 to forwarded identity from an untrusted peer. */
   public static final String STRICT_FORWARDING = "strict-forwarding";
+
+  /**
+   * Init parameter: {@code true} declares that the container requires and verifies client
+   * certificates ("need" mode with a real trust store), so trusted proxies may be named by SPIFFE
+   * ID or thumbprint without {@link #CLIENT_CERT_TRUST_ANCHORS}. Default {@code false}.
+   */
+  public static final String PEER_CERTIFICATES_VERIFIED = "peer-certificates-verified";
 
   /** Init parameter: the response header echoing the request id; empty or {@code none}: off. */
   public static final String ECHO_REQUEST_ID_HEADER = "echo-request-id-header";

@@ -64,6 +64,10 @@ final class InitParameters {
     if (strict != null) {
       builder.strictForwarding(bool(IdentityLogFilter.STRICT_FORWARDING, strict));
     }
+    String verified = value(lookup, IdentityLogFilter.PEER_CERTIFICATES_VERIFIED);
+    if (verified != null) {
+      builder.peerCertificatesVerified(bool(IdentityLogFilter.PEER_CERTIFICATES_VERIFIED, verified));
+    }
     String sslHeader = value(lookup, IdentityLogFilter.SSL_CLIENT_CERT_HEADER);
     if (sslHeader != null) {
       builder.sslClientCertHeader(sslHeader);

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.MappingMatch;
 import java.security.cert.X509Certificate;
+import java.util.Enumeration;
 
 /**
  * The core's view of a servlet request. The core reads every fact once, when the record starts,
@@ -26,11 +27,30 @@ final class ServletInboundRequest implements InboundRequest {
     this.request = request;
   }
 
-  /** Containers look request headers up case-insensitively (Servlet specification 3.1). */
+  /**
+   * Every line of the header, joined with {@code ","} (the core's contract): {@code getHeader}
+   * gives only the first line, which a client controls when a proxy appends its own line.
+   * Containers look request headers up case-insensitively (Servlet specification 3.1).
+   */
   @Override
   public String header(String name) {
     try {
-      return request.getHeader(name);
+      Enumeration<String> lines = request.getHeaders(name);
+      if (lines == null) {
+        return request.getHeader(name); // a container that does not give the lines (Servlet 6)
+      }
+      if (!lines.hasMoreElements()) {
+        return null;
+      }
+      String first = lines.nextElement();
+      if (!lines.hasMoreElements()) {
+        return first;
+      }
+      StringBuilder joined = new StringBuilder(first);
+      while (lines.hasMoreElements()) {
+        joined.append(',').append(lines.nextElement());
+      }
+      return joined.toString();
     } catch (RuntimeException e) {
       return null;
     }

@@ -15,6 +15,7 @@ import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.redact.Limits;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
@@ -120,6 +121,7 @@ abstract class ServletServerSuite {
   Credential svid;
   Credential proxy;
   Credential carol;
+  Credential forgedProxy;
   IdentityLog identityLog;
   AppServlet app;
   int port;
@@ -143,6 +145,8 @@ abstract class ServletServerSuite {
     svid = pki.issue(TestPki.spiffeSvid(SVID_ID));
     proxy = pki.issue(TestPki.spiffeSvid(PROXY_ID));
     carol = pki.issue(TestPki.leaf("CN=carol,O=Example").clientAuth().uri(CAROL_ID));
+    // The trusted proxy's SPIFFE ID in a certificate of a CA nobody trusts: what any client can make.
+    forgedProxy = rogue.issue(TestPki.spiffeSvid(PROXY_ID));
 
     identityLog = IdentityLog.builder()
         .serviceName("orders")
@@ -159,6 +163,16 @@ abstract class ServletServerSuite {
         .strictForwarding(true)
         .addSink(sink)
         .build();
+    // Same trust as the main filter, with the smallest header limit: forwarded certificates are
+    // larger than it, so they must be neither parsed nor believed.
+    IdentityLog limitedLog = IdentityLog.builder()
+        .serviceName("orders-limited")
+        .trustedProxies(TrustedProxies.parse(PROXY_ID))
+        .clientCertTrustAnchors(List.of(pki.rootCertificate()))
+        .limits(Limits.of(512, 32, 256))
+        .sslClientCertHeader("X-SSL-Client-Cert")
+        .addSink(sink)
+        .build();
     trustAnchorFile = Files.createTempFile("identity-log-anchors-", ".pem");
     Files.writeString(trustAnchorFile, pki.rootPem());
     trustAnchorFile.toFile().deleteOnExit();
@@ -172,6 +186,11 @@ abstract class ServletServerSuite {
     app = new AppServlet(identityLog);
     ServletContainerInitializer initializer = (classes, context) -> {
       register(context, strictLog);
+      FilterRegistration.Dynamic limited =
+          context.addFilter("identity-log-limited", IdentityLogFilter.builder(limitedLog).build());
+      limited.setAsyncSupported(true);
+      limited.addMappingForUrlPatterns(
+          EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/limited/*");
     };
     port = start(server, initializer);
 
@@ -215,7 +234,7 @@ abstract class ServletServerSuite {
 
     ServletRegistration.Dynamic servlet = context.addServlet("app", app);
     servlet.setAsyncSupported(true);
-    servlet.addMapping("/api/*", "/strict/*", "/params/*", "/bare/*");
+    servlet.addMapping("/api/*", "/strict/*", "/params/*", "/bare/*", "/limited/*");
     context.addServlet("down", new AppServlet.DownServlet()).addMapping("/api/down");
   }
 
@@ -531,6 +550,128 @@ abstract class ServletServerSuite {
     assertThat(call.body).isEqualTo("ok");
     assertThat(text(call.event, "service.name")).isEqualTo("orders-edge");
     assertAbsent(call.event, "identity.forwarded.untrusted");
+  }
+
+  // ------------------------------------------------------------------ forged and repeated forwarding
+
+  @Test
+  void aClientWithAForgedProxyIdentityIsNotTrusted() throws Exception {
+    String xfcc = "Hash=" + carol.sha256().toLowerCase(Locale.ROOT)
+        + ";Subject=\"CN=carol,O=Example\";URI=" + CAROL_ID;
+    String clientCert = ":" + Base64.getEncoder().encodeToString(carol.der()) + ":";
+    Call call = get(forgedProxy, "/api/hello", b -> b.header("x-forwarded-client-cert", xfcc)
+        .header("Client-Cert", clientCert)
+        .header("cf-cert-presented", "true")
+        .header("cf-cert-fingerprint-sha256", carol.sha256())
+        .header("X-Forwarded-For", "203.0.113.9")
+        .header("Forwarded", "for=203.0.113.9"));
+
+    assertCommon(call, "GET", "/api/hello", 200);
+    assertThat(call.event.get("identity.forwarded.untrusted").asBoolean()).isTrue();
+    assertCertificate(call.event, forgedProxy.certificate(), "tls"); // its own, not the claimed one
+    assertAbsent(call.event, "identity.cert.forwarded_by", "client.address");
+    assertOutcome(call.event, "authn", "failure", "cert_untrusted", false);
+  }
+
+  @Test
+  void aRepeatedForwardedForLineDoesNotHideTheProxysOwn() throws Exception {
+    Call xff = get(proxy, "/api/hello", b -> b.addHeader("X-Forwarded-For", "6.6.6.6")
+        .addHeader("X-Forwarded-For", "203.0.113.7"));
+    assertThat(text(xff.event, "client.address")).isEqualTo("203.0.113.7");
+
+    Call forwarded = get(proxy, "/api/hello", b -> b.addHeader("Forwarded", "for=6.6.6.6")
+        .addHeader("Forwarded", "for=203.0.113.8"));
+    assertThat(text(forwarded.event, "client.address")).isEqualTo("203.0.113.8");
+  }
+
+  @Test
+  void twoTraceparentLinesAreInvalid() throws Exception {
+    Call call = get(null, "/api/hello", b -> b
+        .addHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .addHeader("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+
+    assertThat(text(call.event, "identity.trace.origin")).isEqualTo("invalid");
+    assertThat(text(call.event, "trace.id"))
+        .isNotIn("4bf92f3577b34da6a3ce929d0e0e4736", "0af7651916cd43dd8448eb211c80319c");
+    assertAbsent(call.event, "span.parent.id");
+  }
+
+  @Test
+  void strictForwardingOnlyFlagsForwardedForFromAnUntrustedPeer() throws Exception {
+    Call call = get(alice, "/strict/hello", b -> b.header("X-Forwarded-For", "203.0.113.7")
+        .header("Forwarded", "for=203.0.113.7"));
+
+    assertThat(call.status).isEqualTo(200);
+    assertThat(call.event.get("identity.forwarded.untrusted").asBoolean()).isTrue();
+    assertAbsent(call.event, "client.address", "identity.authn.reason");
+  }
+
+  @Test
+  void strictForwardingRefusesCloudflareHeadersWithoutPresented() throws Exception {
+    int before = AppServlet.INVOCATIONS.get();
+    Call call = get(null, "/strict/hello", b -> b.header("cf-cert-subject-dn", "CN=carol,O=Example")
+        .header("cf-cert-issuer-dn", "CN=Test Root").header("cf-cert-serial", "0A"));
+
+    assertThat(call.status).isEqualTo(400);
+    assertThat(AppServlet.INVOCATIONS.get()).isEqualTo(before);
+    assertThat(call.event.get("identity.forwarded.untrusted").asBoolean()).isTrue();
+    assertOutcome(call.event, "authn", "failure", "identity_header_untrusted", false);
+  }
+
+  @Test
+  void forwardedCertificatesAboveTheHeaderLimitAreNotParsed() throws Exception {
+    String clientCert = ":" + Base64.getEncoder().encodeToString(carol.der()) + ":";
+    String xfcc = "Hash=" + carol.sha256().toLowerCase(Locale.ROOT) + ";Cert=\""
+        + percentEncode(carol.certificatePem()) + "\";URI=" + CAROL_ID;
+    assertThat(clientCert.length()).isGreaterThan(256);
+    for (Consumer<Request.Builder> header : List.<Consumer<Request.Builder>>of(
+        b -> b.header("Client-Cert", clientCert),
+        b -> b.header("x-forwarded-client-cert", xfcc),
+        b -> b.header("X-SSL-Client-Cert", percentEncode(carol.certificatePem())))) {
+      Call call = get(proxy, "/limited/hello", header);
+
+      assertThat(call.status).isEqualTo(200);
+      assertCertificate(call.event, proxy.certificate(), "tls"); // the proxy's own handshake
+      assertAbsent(call.event, "identity.cert.forwarded_by");
+    }
+  }
+
+  @Test
+  void anOpenSslSlashSubjectIsWrittenAsRfc2253() throws Exception {
+    // Envoy's documentation example of an XFCC element
+    String xfcc = "By=spiffe://lyft.com/frontend;Hash=" + carol.sha256().toLowerCase(Locale.ROOT)
+        + ";Subject=\"/C=US/ST=CA/L=San Francisco/OU=Lyft/CN=Test Client\";URI=" + CAROL_ID;
+    Call call = get(proxy, "/api/hello", b -> b.header("x-forwarded-client-cert", xfcc));
+
+    assertThat(text(call.event, "identity.cert.source")).isEqualTo("xfcc");
+    assertThat(text(call.event, "tls.client.subject"))
+        .isEqualTo("CN=Test Client,OU=Lyft,L=San Francisco,ST=CA,C=US");
+  }
+
+  @Test
+  void pathParametersAreNotLogged() throws Exception {
+    for (String path : List.of("/api/hello;jsessionid=SECRET0123456789",
+        "/api;v=1/hello;jsessionid=SECRET0123456789;x=y")) {
+      Call call = get(null, path);
+
+      assertThat(call.status).isEqualTo(200);
+      assertThat(text(call.event, "url.path")).isEqualTo("/api/hello");
+      assertThat(JsonLineWriter.toJson(call.rawEvent)).doesNotContain("SECRET0123456789");
+    }
+  }
+
+  @Test
+  void aWorkloadIdNeedsAVerifiedToken() throws Exception {
+    String forged = TestTokens.rs256().subject(SVID_ID).audience("orders").otherKeySign();
+    Call call = get(null, "/api/hello", bearer(forged));
+
+    assertThat(call.event.get("identity.token.verified").asBoolean()).isFalse();
+    assertAbsent(call.event, "identity.workload.id");
+
+    String signed = TestTokens.rs256().subject(SVID_ID).audience("orders").sign();
+    Call verified = get(null, "/api/hello", bearer(signed));
+    assertThat(verified.event.get("identity.token.verified").asBoolean()).isTrue();
+    assertThat(text(verified.event, "identity.workload.id")).isEqualTo(SVID_ID);
   }
 
   // ------------------------------------------------------------------ trace, MDC, response
