@@ -979,7 +979,7 @@ abstract class ServletServerSuite {
     JsonNode e = call.event;
     assertThat(call.status).isEqualTo(status);
     assertThat(text(e, "event.name")).isEqualTo("identity.server");
-    assertThat(text(e, "identity.schema")).isEqualTo("1.0");
+    assertThat(text(e, "identity.schema")).isEqualTo("1.1");
     assertThat(text(e, "service.name")).isEqualTo("orders");
     assertThat(text(e, "identity.hop.layer")).isEqualTo("backend");
     assertThat(text(e, "timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
