@@ -496,9 +496,9 @@ public final class ServerExchange implements RequestIdentity {
         OutcomeInference.apply(
             b,
             decisions.snapshot(),
-            new OutcomeInference.Ending(status, wwwError, aborted),
+            new OutcomeInference.Ending(status, grpcStatus, wwwError, aborted),
             new OutcomeInference.Credentials(
-                token, certificatePresented || otherCredential, certificateProblem),
+                token, certificatePresented, otherCredential, certificateProblem),
             binding,
             now);
       } catch (Throwable t) {
