@@ -152,8 +152,10 @@ public final class ServerExchange implements RequestIdentity {
 
   // ---------------------------------------------------------------- reading the request
 
-  private void read(InboundRequest request) {
+  private void read(InboundRequest received) {
     Limits limits = log.limits();
+    // Every header below is read through the size limit: an oversized one is not parsed, only named.
+    OversizedHeaders request = new OversizedHeaders(received, limits);
     HeaderGetter headers = request::header;
 
     readTrace(headers, limits);
@@ -184,6 +186,9 @@ public final class ServerExchange implements RequestIdentity {
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);
+      // A credential too large to read is still a credential: not a missing one.
+      otherCredential |= request.oversized("Authorization");
+      b.set(Fields.HEADERS_OVERSIZED, request.names());
     }
   }
 
