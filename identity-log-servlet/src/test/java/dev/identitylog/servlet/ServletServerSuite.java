@@ -619,6 +619,7 @@ abstract class ServletServerSuite {
     assertCommon(call, "GET", "/api/hello", 500);
     assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
     assertOutcome(call.event, "authn", "not_applicable", null, true);
+    assertThat(text(call.event, "error.type")).isEqualTo("internal_error"); // SPEC 1.1
   }
 
   @Test
