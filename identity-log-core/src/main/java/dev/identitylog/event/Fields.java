@@ -4,6 +4,7 @@ import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -309,7 +310,7 @@ public final class Fields {
     if (!VERSIONS.contains(version)) {
       return List.of();
     }
-    List<Field<?>> out = new java.util.ArrayList<>();
+    List<Field<?>> out = new ArrayList<>();
     for (Field<?> f : ALL) {
       if (f.since().compareTo(version) <= 0) {
         out.add(f);
