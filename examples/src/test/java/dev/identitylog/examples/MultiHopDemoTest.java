@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MultiHopDemoTest {
-  private static final String SCHEMA = "dev/identitylog/schema/identity-event-1.0.schema.json";
+  private static final String SCHEMA = "dev/identitylog/schema/identity-event-1.1.schema.json";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A JWS in compact form: three base64url parts, the first two JSON objects ("eyJ"). */
   private static final Pattern COMPACT_JWS =

@@ -17,9 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,10 +30,17 @@ import java.util.regex.Pattern;
 /**
  * Checks one line against the JSON Schema of the standard, as shipped in the core jar, and says
  * what is wrong in the words of the standard: one {@link Violation} per field and problem.
+ *
+ * <p>The core jar carries one schema per version; a line is checked against the version its
+ * {@code identity.schema} names, so a 1.0 event stays valid and a 1.0 event with 1.1 fields does
+ * not. A line without a known version is checked against the newest schema, which names the
+ * versions it accepts. Rules a JSON Schema cannot state are checked after it ({@link #rules}).
  */
 final class EventLinter {
-  /** Where the core jar carries the schema. */
-  static final String SCHEMA_RESOURCE = "dev/identitylog/schema/identity-event-1.0.schema.json";
+  /** Where the core jar carries the schema of the version this library writes. */
+  static final String SCHEMA_RESOURCE = resource(Fields.SCHEMA_VERSION);
+
+  static final String SPAN_IS_OWN_PARENT = "must not equal span.id (a span is not its own parent)";
 
   static final String ROOT = "$";
   static final String NOT_AN_OBJECT = "not a JSON object";
@@ -42,39 +51,80 @@ final class EventLinter {
       "must be RFC 3339 UTC with milliseconds, e.g. 2026-11-28T09:00:00.000Z";
 
   private final ObjectMapper mapper;
-  private final JsonSchema schema;
+  /** The schema of each version of the standard, by its {@code identity.schema} value. */
+  private final Map<String, JsonSchema> schemas;
+  /** The schema for a line that names no known version: the newest. */
+  private final JsonSchema newest;
   /** The schema's pattern for times: its failure is worded like the standard, not as a regex. */
   private final String timePattern;
 
-  private EventLinter(ObjectMapper mapper, JsonSchema schema, String timePattern) {
+  private EventLinter(
+      ObjectMapper mapper, Map<String, JsonSchema> schemas, JsonSchema newest, String timePattern) {
     this.mapper = mapper;
-    this.schema = schema;
+    this.schemas = schemas;
+    this.newest = newest;
     this.timePattern = timePattern;
   }
 
-  /** Loads the bundled schema; a missing or broken schema is a defect of the build. */
+  /** Where the core jar carries the schema of one version of the standard. */
+  static String resource(String version) {
+    return "dev/identitylog/schema/identity-event-" + version + ".schema.json";
+  }
+
+  /** Loads the bundled schemas; a missing or broken schema is a defect of the build. */
   static EventLinter load() {
     ObjectMapper mapper =
         new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    JsonNode schemaNode;
-    try (InputStream in = EventLinter.class.getClassLoader().getResourceAsStream(SCHEMA_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the class path");
-      }
-      schemaNode = new ObjectMapper().readTree(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + SCHEMA_RESOURCE, e);
-    }
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true) // a timestamp must be a real date, not just its shape
             .locale(Locale.ENGLISH)
             .build();
-    JsonSchema schema =
-        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode, config);
-    return new EventLinter(mapper, schema, schemaNode.at("/$defs/time/pattern").asText());
+    Map<String, JsonSchema> schemas = new HashMap<>();
+    String timePattern = null;
+    for (String version : Fields.VERSIONS) {
+      JsonNode schemaNode = read(resource(version));
+      schemas.put(
+          version,
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+              .getSchema(schemaNode, config));
+      timePattern = schemaNode.at("/$defs/time/pattern").asText();
+    }
+    return new EventLinter(
+        mapper, Map.copyOf(schemas), schemas.get(Fields.SCHEMA_VERSION), timePattern);
+  }
+
+  private static JsonNode read(String resource) {
+    try (InputStream in = EventLinter.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the class path");
+      }
+      return new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + resource, e);
+    }
+  }
+
+  /** The schema of the version the line names, else the newest. */
+  private JsonSchema schemaFor(JsonNode node) {
+    JsonNode version = node.get("identity.schema");
+    JsonSchema s = version != null && version.isTextual() ? schemas.get(version.textValue()) : null;
+    return s != null ? s : newest;
+  }
+
+  /** Rules of the standard beyond what its JSON Schema states. */
+  private static void rules(JsonNode node, Set<Violation> found) {
+    JsonNode span = node.get("span.id");
+    JsonNode parent = node.get("span.parent.id");
+    // A span that names itself as its parent makes a loop of one: no reader can place the hop in
+    // its request, and it is what a hop that echoes the received parent-id instead of minting its
+    // own span id writes.
+    if (span != null && parent != null && span.isTextual() && parent.isTextual()
+        && span.textValue().equals(parent.textValue())) {
+      found.add(new Violation(Fields.SPAN_PARENT_ID.key(), SPAN_IS_OWN_PARENT));
+    }
   }
 
   /** The violations of one line, in canonical field order; empty when the line is a valid event. */
@@ -93,9 +143,10 @@ final class EventLinter {
       return List.of(new Violation(ROOT, NOT_AN_OBJECT));
     }
     Set<Violation> found = new LinkedHashSet<>(); // the same problem can come from two keywords
-    for (ValidationMessage m : schema.validate(node)) {
+    for (ValidationMessage m : schemaFor(node).validate(node)) {
       found.add(new Violation(field(m), problem(m)));
     }
+    rules(node, found);
     List<Violation> out = new ArrayList<>(found);
     out.sort(Comparator.comparingInt(Violation::order)); // stable: keeps the validator's order within a field
     return out;

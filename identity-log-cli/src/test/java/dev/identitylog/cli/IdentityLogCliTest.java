@@ -23,7 +23,7 @@ class IdentityLogCliTest {
   void versionNamesBuildAndSchema() {
     Cli r = Cli.run("--version");
     assertThat(r.code).isZero();
-    assertThat(r.out).matches("identity-log \\d+\\.\\d+\\.\\d+\\S* \\(identity event schema 1\\.0\\)\n");
+    assertThat(r.out).matches("identity-log \\d+\\.\\d+\\.\\d+\\S* \\(identity event schema 1\\.1\\)\n");
     assertThat(r.err).isEmpty();
   }
 

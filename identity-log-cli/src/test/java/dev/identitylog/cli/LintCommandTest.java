@@ -46,6 +46,10 @@ class LintCommandTest {
     return line.substring(0, valueStart) + rawJson + line.substring(end);
   }
 
+  private static String append(String line, String rawFields) {
+    return line.substring(0, line.length() - 1) + "," + rawFields + "}";
+  }
+
   private static String without(String key) {
     return with(key, "null").replace(",\"" + key + "\":null", "").replace("\"" + key + "\":null,", "");
   }
@@ -108,7 +112,7 @@ class LintCommandTest {
                     p + "13: url.path: contains a control character or line separator",
                     p + "14: identity.token.scopes[1]: must not be empty (omit the field instead)",
                     p + "15: a: duplicate key",
-                    p + "16: identity.schema: must be 1.0",
+                    p + "16: identity.schema: must be one of 1.0, 1.1",
                     p + "17: timestamp: must be RFC 3339 UTC with milliseconds, e.g. 2026-11-28T09:00:00.000Z",
                     p + "18: $: not a JSON object")
                 + "\n");
@@ -206,5 +210,30 @@ class LintCommandTest {
     Cli r = Cli.run("lint", f.toString());
     assertThat(r.code).isEqualTo(1);
     assertThat(r.out).isEqualTo(f + ":1: $: line longer than " + LintCommand.MAX_LINE_BYTES + " bytes\n");
+  }
+
+  @Test
+  void eachLineIsCheckedAgainstTheSchemaOfItsOwnVersion() throws Exception {
+    String v10 = with("identity.schema", "\"1.0\"");
+    String v11WithAdditions =
+        append(
+            valid().replace("\"error.type\":\"insufficient_scope\"", "\"error.type\":\"internal_error\""),
+            "\"messaging.system\":\"kafka\",\"identity.headers.oversized\":[\"traceparent\"]");
+    String v10WithAdditions = append(v10, "\"identity.hygiene\":[\"token_no_expiry\"]");
+    Path f = write("versions.jsonl", String.join("\n", v10, v11WithAdditions, v10WithAdditions) + "\n");
+    Cli r = Cli.run("lint", f.toString());
+    assertThat(r.code).as(r.toString()).isEqualTo(1);
+    assertThat(r.out).isEqualTo(f + ":3: identity.hygiene: not a field of the standard\n");
+  }
+
+  @Test
+  void aSpanThatIsItsOwnParentIsRejected() throws Exception {
+    String own = with("span.parent.id", "\"00f067aa0ba902b7\"");
+    String other = with("span.parent.id", "\"b7ad6b7169203331\"");
+    Path f = write("parent.jsonl", other + "\n" + own + "\n");
+    Cli r = Cli.run("lint", f.toString());
+    assertThat(r.code).as(r.toString()).isEqualTo(1);
+    assertThat(r.out)
+        .isEqualTo(f + ":2: span.parent.id: must not equal span.id (a span is not its own parent)\n");
   }
 }

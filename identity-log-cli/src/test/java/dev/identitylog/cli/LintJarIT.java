@@ -93,6 +93,6 @@ class LintJarIT {
   void version() throws Exception {
     Run r = java("--version");
     assertThat(r.code).isZero();
-    assertThat(r.out).matches("identity-log \\d+\\.\\d+\\.\\d+\\S* \\(identity event schema 1\\.0\\)\\R");
+    assertThat(r.out).matches("identity-log \\d+\\.\\d+\\.\\d+\\S* \\(identity event schema 1\\.1\\)\\R");
   }
 }

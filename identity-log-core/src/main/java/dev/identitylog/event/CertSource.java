@@ -13,7 +13,12 @@ public enum CertSource implements Coded {
   /** Cloudflare's {@code cf-cert-*} headers. */
   CF_HEADERS("cf-headers"),
   /** A proxy header carrying a PEM, e.g. NGINX {@code $ssl_client_escaped_cert}. */
-  SSL_HEADER("ssl-header");
+  SSL_HEADER("ssl-header"),
+  /**
+   * 1.1: record headers of a consumed message, as the producer reported them; not verified by the
+   * consumer's own handshake.
+   */
+  MESSAGE("message");
 
   private final String code;
 

@@ -28,12 +28,18 @@ public final class Field<T> {
   private final Kind kind;
   private final Class<?> type;
   private final int index;
+  private final String since;
 
   Field(String key, Kind kind, Class<?> type, int index) {
+    this(key, kind, type, index, "1.0");
+  }
+
+  Field(String key, Kind kind, Class<?> type, int index, String since) {
     this.key = key;
     this.kind = kind;
     this.type = type;
     this.index = index;
+    this.since = since;
   }
 
   /** The key written into events, e.g. {@code tls.client.hash.sha256}. */
@@ -53,6 +59,14 @@ public final class Field<T> {
   /** Position in canonical order, also the slot in an event's value array. */
   public int index() {
     return index;
+  }
+
+  /**
+   * The version of the standard that added this field ({@code 1.0} or {@code 1.1}): a reader of an
+   * older version's events never sees it, and that version's schema does not list it.
+   */
+  public String since() {
+    return since;
   }
 
   @Override

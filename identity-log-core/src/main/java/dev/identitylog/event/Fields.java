@@ -4,6 +4,7 @@ import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,10 @@ import java.util.Map;
  */
 public final class Fields {
   /** The value of {@code identity.schema} this library writes. */
-  public static final String SCHEMA_VERSION = "1.0";
+  public static final String SCHEMA_VERSION = "1.1";
+
+  /** Every version of the standard this library reads (SPEC section 1: 1.1 only adds to 1.0). */
+  public static final List<String> VERSIONS = List.of("1.0", "1.1");
 
   /** Prefix of allowlisted extra token claims, e.g. {@code identity.token.claim.tenant}. */
   public static final String CLAIM_PREFIX = "identity.token.claim.";
@@ -169,6 +173,30 @@ public final class Fields {
       new Field<>("identity.dependency.inferred", Field.Kind.BOOLEAN, Boolean.class, next++);
   public static final Field<Long> CLIENT_ATTEMPTS =
       new Field<>("identity.client.attempts", Field.Kind.LONG, Long.class, next++);
+  // 1.1: message events (OpenTelemetry messaging conventions), then the identity.* additions.
+  public static final Field<String> MESSAGING_SYSTEM =
+      new Field<>("messaging.system", Field.Kind.STRING, String.class, next++, "1.1");
+  public static final Field<String> MESSAGING_DESTINATION_NAME =
+      new Field<>("messaging.destination.name", Field.Kind.STRING, String.class, next++, "1.1");
+  public static final Field<String> MESSAGING_DESTINATION_PARTITION_ID =
+      new Field<>(
+          "messaging.destination.partition.id", Field.Kind.STRING, String.class, next++, "1.1");
+  public static final Field<Long> MESSAGING_KAFKA_OFFSET =
+      new Field<>("messaging.kafka.offset", Field.Kind.LONG, Long.class, next++, "1.1");
+  public static final Field<String> MESSAGING_CONSUMER_GROUP_NAME =
+      new Field<>("messaging.consumer.group.name", Field.Kind.STRING, String.class, next++, "1.1");
+  public static final Field<String> MESSAGING_MESSAGE_ID =
+      new Field<>("messaging.message.id", Field.Kind.STRING, String.class, next++, "1.1");
+  public static final Field<Boolean> MESSAGE_REDELIVERED =
+      new Field<>("identity.message.redelivered", Field.Kind.BOOLEAN, Boolean.class, next++, "1.1");
+  public static final Field<Long> MESSAGE_DELIVERY_COUNT =
+      new Field<>("identity.message.delivery_count", Field.Kind.LONG, Long.class, next++, "1.1");
+  public static final Field<List<String>> LINKS =
+      new Field<>("identity.links", Field.Kind.STRINGS, List.class, next++, "1.1");
+  public static final Field<List<String>> HEADERS_OVERSIZED =
+      new Field<>("identity.headers.oversized", Field.Kind.STRINGS, List.class, next++, "1.1");
+  public static final Field<List<String>> HYGIENE =
+      new Field<>("identity.hygiene", Field.Kind.STRINGS, List.class, next++, "1.1");
 
   /** All fields, in canonical order; {@code ALL.get(f.index()) == f}. */
   public static final List<Field<?>> ALL =
@@ -246,7 +274,18 @@ public final class Fields {
               DEPENDENCY_NAME,
               DEPENDENCY_STATUS,
               DEPENDENCY_INFERRED,
-              CLIENT_ATTEMPTS));
+              CLIENT_ATTEMPTS,
+              MESSAGING_SYSTEM,
+              MESSAGING_DESTINATION_NAME,
+              MESSAGING_DESTINATION_PARTITION_ID,
+              MESSAGING_KAFKA_OFFSET,
+              MESSAGING_CONSUMER_GROUP_NAME,
+              MESSAGING_MESSAGE_ID,
+              MESSAGE_REDELIVERED,
+              MESSAGE_DELIVERY_COUNT,
+              LINKS,
+              HEADERS_OVERSIZED,
+              HYGIENE));
 
   private static final Map<String, Field<?>> BY_KEY = new HashMap<>();
 
@@ -261,6 +300,23 @@ public final class Fields {
   /** The number of fields of the standard. */
   public static int count() {
     return ALL.size();
+  }
+
+  /**
+   * The fields of one version of the standard, in canonical order: the 1.0 fields for {@code
+   * "1.0"}, all of them for {@code "1.1"}; empty for a version this library does not know.
+   */
+  public static List<Field<?>> ofVersion(String version) {
+    if (!VERSIONS.contains(version)) {
+      return List.of();
+    }
+    List<Field<?>> out = new ArrayList<>();
+    for (Field<?> f : ALL) {
+      if (f.since().compareTo(version) <= 0) {
+        out.add(f);
+      }
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** The field with this key, or {@code null} for a key outside the standard. */

@@ -22,13 +22,28 @@ final class OutcomeInference {
     /** HTTP status, or the HTTP equivalent of a gRPC status; -1 when unknown. */
     final int status;
 
+    /** The gRPC status name, or {@code null} for HTTP. */
+    final String grpcStatus;
+
     final String wwwAuthenticateError;
     final boolean clientAborted;
 
-    Ending(int status, String wwwAuthenticateError, boolean clientAborted) {
+    Ending(int status, String grpcStatus, String wwwAuthenticateError, boolean clientAborted) {
       this.status = status;
+      this.grpcStatus = grpcStatus;
       this.wwwAuthenticateError = wwwAuthenticateError;
       this.clientAborted = clientAborted;
+    }
+
+    /**
+     * A plain 500, or the gRPC statuses a server raises when its own code failed (UNKNOWN is what
+     * gRPC answers for an exception the handler threw). DATA_LOSS also maps to 500 but names a
+     * cause of its own.
+     */
+    boolean internalError() {
+      return grpcStatus == null
+          ? status == 500
+          : "INTERNAL".equals(grpcStatus) || "UNKNOWN".equals(grpcStatus);
     }
   }
 
@@ -36,16 +51,22 @@ final class OutcomeInference {
   static final class Credentials {
     final TokenFacts token;
     final boolean certificatePresented;
+    /** A credential this library does not read (HTTP Basic, a header too large to parse). */
+    final boolean otherCredential;
+    /** What the library's own check of the certificate found, or {@code null}. */
     final Reason certificateProblem;
 
-    Credentials(TokenFacts token, boolean certificatePresented, Reason certificateProblem) {
+    Credentials(
+        TokenFacts token, boolean certificatePresented, boolean otherCredential,
+        Reason certificateProblem) {
       this.token = token;
       this.certificatePresented = certificatePresented;
+      this.otherCredential = otherCredential;
       this.certificateProblem = certificateProblem;
     }
 
     boolean any() {
-      return token != null || certificatePresented;
+      return token != null || certificatePresented || otherCredential;
     }
   }
 
@@ -53,10 +74,16 @@ final class OutcomeInference {
       IdentityEvent.Builder b, Decisions d, Ending end, Credentials creds, TokenBinding binding,
       Instant now) {
     int status = end.status;
+    // SPEC 5 (1.1): a 401 / 403 answered because a call inside the request was refused relays that
+    // refusal; this hop accepted the request far enough to call out, so it is never the cause.
+    boolean relayed = relaysRefusal(d, status);
 
     // authn
     if (d.authn != null) {
       set(b, Fields.AUTHN_OUTCOME, Fields.AUTHN_REASON, null, d.authn, d.authnReason, false);
+    } else if (relayed) {
+      set(b, Fields.AUTHN_OUTCOME, Fields.AUTHN_REASON, Fields.AUTHN_INFERRED, Outcome.SUCCESS,
+          null, true);
     } else if (status == 401) {
       set(b, Fields.AUTHN_OUTCOME, Fields.AUTHN_REASON, Fields.AUTHN_INFERRED, Outcome.FAILURE,
           authnReason(end, creds, binding, now), true);
@@ -76,6 +103,9 @@ final class OutcomeInference {
     boolean authnFailed = b.get(Fields.AUTHN_OUTCOME) == Outcome.FAILURE;
     if (d.authz != null) {
       set(b, Fields.AUTHZ_OUTCOME, Fields.AUTHZ_REASON, null, d.authz, d.authzReason, false);
+    } else if (relayed) {
+      set(b, Fields.AUTHZ_OUTCOME, Fields.AUTHZ_REASON, Fields.AUTHZ_INFERRED,
+          authnFailed ? Outcome.NOT_APPLICABLE : Outcome.SUCCESS, null, true);
     } else if (status == 403) {
       Reason r = "insufficient_scope".equals(end.wwwAuthenticateError)
           ? Reason.INSUFFICIENT_SCOPE
@@ -105,7 +135,8 @@ final class OutcomeInference {
         b.set(Fields.DEPENDENCY_NAME, d.dependencyName);
         b.set(Fields.DEPENDENCY_STATUS, d.dependencyStatus);
       }
-    } else if (d.failedCallReason != null && (status == 502 || status == 503 || status == 504)) {
+    } else if (relayed
+        || (d.failedCallReason != null && (status == 502 || status == 503 || status == 504))) {
       set(b, Fields.DEPENDENCY_OUTCOME, Fields.DEPENDENCY_REASON, Fields.DEPENDENCY_INFERRED,
           Outcome.FAILURE, d.failedCallReason, true);
       b.set(Fields.DEPENDENCY_NAME, d.failedCallName);
@@ -131,6 +162,12 @@ final class OutcomeInference {
     if (first == null && end.clientAborted) {
       first = Reason.CLIENT_ABORT;
     }
+    // SPEC 4 (1.1): the hop failed on its own. Only with no other cause in sight: a failed phase
+    // (even one without a reason) or a failed call inside the request may have caused the 500.
+    if (first == null && !end.clientAborted && end.internalError() && !anyFailed(b)
+        && d.failedCallReason == null) {
+      first = Reason.INTERNAL_ERROR;
+    }
     b.set(Fields.ERROR_TYPE, first);
 
     EventOutcome outcome;
@@ -146,6 +183,19 @@ final class OutcomeInference {
     b.set(Fields.EVENT_OUTCOME, outcome);
   }
 
+  /** Whether this 401 / 403 relays the refusal of a call made inside the request. */
+  private static boolean relaysRefusal(Decisions d, int status) {
+    return (status == 401 || status == 403)
+        && d.dependency == null
+        && (d.failedCallReason == Reason.UPSTREAM_UNAUTHENTICATED
+            || d.failedCallReason == Reason.UPSTREAM_FORBIDDEN);
+  }
+
+  /**
+   * The reason of an inferred authentication failure, or {@code null} when nothing shows it: only
+   * evidence counts (the challenge the hop sent, the token's own claims, a check this library
+   * made), never a guess from which credential happened to be present.
+   */
   private static Reason authnReason(
       Ending end, Credentials creds, TokenBinding binding, Instant now) {
     TokenFacts t = creds.token;
@@ -166,15 +216,22 @@ final class OutcomeInference {
       if ("invalid_request".equals(error)) {
         return Reason.CREDENTIAL_MALFORMED;
       }
-      return Reason.TOKEN_INVALID;
+      if ("invalid_token".equals(error) || t.problem() != null) {
+        return t.problem() != null ? t.problem() : Reason.TOKEN_INVALID;
+      }
+      return null;
     }
-    if (creds.certificatePresented) {
-      return creds.certificateProblem != null ? creds.certificateProblem : Reason.CERT_UNTRUSTED;
+    if (creds.certificatePresented && creds.certificateProblem != null) {
+      return creds.certificateProblem;
     }
     if ("invalid_token".equals(error)) {
       return Reason.TOKEN_INVALID;
     }
-    return Reason.CREDENTIAL_MISSING;
+    if ("invalid_request".equals(error)) {
+      return Reason.CREDENTIAL_MALFORMED;
+    }
+    // No credential this library could see: that absence is itself the evidence.
+    return creds.any() ? null : Reason.CREDENTIAL_MISSING;
   }
 
   private static void set(

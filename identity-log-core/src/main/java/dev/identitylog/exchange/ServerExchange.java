@@ -153,8 +153,10 @@ public final class ServerExchange implements RequestIdentity {
 
   // ---------------------------------------------------------------- reading the request
 
-  private void read(InboundRequest request) {
+  private void read(InboundRequest received) {
     Limits limits = log.limits();
+    // Every header below is read through the size limit: an oversized one is not parsed, only named.
+    OversizedHeaders request = new OversizedHeaders(received, limits);
     HeaderGetter headers = request::header;
 
     readTrace(headers, limits);
@@ -185,6 +187,9 @@ public final class ServerExchange implements RequestIdentity {
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);
+      // A credential too large to read is still a credential: not a missing one.
+      otherCredential |= request.oversized("Authorization");
+      b.set(Fields.HEADERS_OVERSIZED, request.names());
     }
   }
 
@@ -513,9 +518,9 @@ public final class ServerExchange implements RequestIdentity {
         OutcomeInference.apply(
             b,
             decisions.snapshot(),
-            new OutcomeInference.Ending(status, wwwError, aborted),
+            new OutcomeInference.Ending(status, grpcStatus, wwwError, aborted),
             new OutcomeInference.Credentials(
-                token, certificatePresented || otherCredential, certificateProblem),
+                token, certificatePresented, otherCredential, certificateProblem),
             binding,
             now);
       } catch (Throwable t) {

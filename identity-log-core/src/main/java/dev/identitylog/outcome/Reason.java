@@ -42,7 +42,18 @@ public enum Reason implements Coded {
   UPSTREAM_ERROR("upstream_error", Phase.DEPENDENCY),
   // neither
   CLIENT_ABORT("client_abort", Phase.NONE),
-  THROTTLED("throttled", Phase.NONE);
+  THROTTLED("throttled", Phase.NONE),
+  /**
+   * 1.1: the hop failed on its own (a plain 500, a consumer that threw) with no authn, authz or
+   * dependency cause. Carried by {@code error.type} alone, like the other reasons of neither phase.
+   */
+  INTERNAL_ERROR("internal_error", Phase.NONE),
+  // correlate only
+  /**
+   * 1.1: {@code verdict.reason} of a {@code trace_broken} verdict (a hop did not pass the trace
+   * on). Never written into an event: see {@link #inEvents()}.
+   */
+  TRACE_DROPPED("trace_dropped", Phase.NONE, Outcome.FAILURE, false);
 
   private static final Map<String, Reason> BY_CODE = new HashMap<>();
 
@@ -55,15 +66,21 @@ public enum Reason implements Coded {
   private final String code;
   private final Phase phase;
   private final Outcome outcome;
+  private final boolean inEvents;
 
   Reason(String code, Phase phase) {
     this(code, phase, Outcome.FAILURE);
   }
 
   Reason(String code, Phase phase, Outcome outcome) {
+    this(code, phase, outcome, true);
+  }
+
+  Reason(String code, Phase phase, Outcome outcome, boolean inEvents) {
     this.code = code;
     this.phase = phase;
     this.outcome = outcome;
+    this.inEvents = inEvents;
   }
 
   @Override
@@ -78,6 +95,21 @@ public enum Reason implements Coded {
   /** The outcome this reason implies: {@link Outcome#ERROR} for "could not decide", else failure. */
   public Outcome outcome() {
     return outcome;
+  }
+
+  /**
+   * Whether this reason may appear in an event ({@code error.type}, {@code identity.*.reason});
+   * false for the verdict reasons of {@code correlate}.
+   */
+  public boolean inEvents() {
+    return inEvents;
+  }
+
+  /**
+   * The version of the standard that added this reason ({@code 1.0} or {@code 1.1}).
+   */
+  public String since() {
+    return this == INTERNAL_ERROR || this == TRACE_DROPPED ? "1.1" : "1.0";
   }
 
   /** The reason with this code, or {@code null} when the code is not part of the standard. */

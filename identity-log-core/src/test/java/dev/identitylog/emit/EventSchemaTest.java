@@ -29,23 +29,100 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shipped schema agrees with the Java model, and rejects what the standard forbids. */
 class EventSchemaTest {
   private static final JsonNode SCHEMA = EventSchema.node();
-  private static final JsonNode PROPERTIES = SCHEMA.get("properties");
 
-  @Test
-  void isDraft202012AndClosed() {
-    assertThat(SCHEMA.get("$schema").textValue())
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0", "1.1"})
+  void isDraft202012AndClosed(String version) {
+    JsonNode schema = EventSchema.node(version);
+    assertThat(schema.get("$schema").textValue())
         .isEqualTo("https://json-schema.org/draft/2020-12/schema");
-    assertThat(SCHEMA.get("additionalProperties").booleanValue()).isFalse();
+    assertThat(schema.get("additionalProperties").booleanValue()).isFalse();
+    assertThat(schema.get("required")).isEqualTo(SCHEMA.get("required"));
   }
 
   @Test
-  void everyFieldIsAPropertyWithTheMatchingType() {
-    for (Field<?> f : Fields.ALL) {
-      JsonNode p = PROPERTIES.get(f.key());
+  void eventsWrittenNowSayVersion11() {
+    assertThat(Fields.SCHEMA_VERSION).isEqualTo("1.1");
+    assertThat(EventSchema.RESOURCE).endsWith("identity-event-1.1.schema.json");
+  }
+
+  @Test
+  void everyVersion10EventIsAValidVersion11Event() {
+    ObjectNode n = validNode10();
+    assertThat(EventSchema.validate("1.0", n)).isEmpty();
+    assertThat(EventSchema.validate("1.1", n)).isEmpty();
+    n.put("identity.schema", "1.1");
+    assertThat(EventSchema.validate("1.0", n)).isNotEmpty(); // 1.0 knows only itself
+  }
+
+  @Test
+  void version10SchemaKnowsNoneOfTheAdditions() {
+    ObjectNode n = validNode10();
+    assertThat(EventSchema.validate("1.0", n)).isEmpty();
+    n.putArray("identity.headers.oversized").add("traceparent");
+    assertThat(EventSchema.validate("1.0", n).toString()).contains("identity.headers.oversized");
+    n.remove("identity.headers.oversized");
+    n.put("error.type", "internal_error");
+    assertThat(EventSchema.validate("1.0", n).toString()).contains("error.type");
+    n.put("error.type", "throttled");
+    n.put("event.name", "identity.consumer");
+    assertThat(EventSchema.validate("1.0", n).toString()).contains("event.name");
+  }
+
+  @Test
+  void acceptsAMessageEventOfVersion11() {
+    ObjectNode n = validNode();
+    n.put("event.name", "identity.consumer");
+    n.put("identity.cert.source", "message");
+    n.put("messaging.system", "kafka");
+    n.put("messaging.destination.name", "orders");
+    n.put("messaging.destination.partition.id", "3");
+    n.put("messaging.kafka.offset", 0);
+    n.put("messaging.consumer.group.name", "billing");
+    n.put("messaging.message.id", "m-1");
+    n.put("identity.message.redelivered", true);
+    n.put("identity.message.delivery_count", 2);
+    n.putArray("identity.links").add(TestEvents.TRACE_ID + "-00f067aa0ba902b7");
+    n.putArray("identity.headers.oversized").add("traceparent").add("authorization");
+    n.putArray("identity.hygiene").add("token_long_lived").add("cert_self_signed");
+    n.put("error.type", "internal_error");
+    assertThat(EventSchema.validate(n)).isEmpty();
+  }
+
+  @Test
+  void rejectsWhatVersion11Forbids() {
+    assertRejected(n -> n.put("messaging.kafka.offset", -1), "messaging.kafka.offset");
+    assertRejected(n -> n.put("messaging.kafka.offset", "7"), "messaging.kafka.offset");
+    assertRejected(n -> n.put("messaging.destination.partition.id", 3),
+        "messaging.destination.partition.id");
+    assertRejected(n -> n.put("identity.message.delivery_count", 0),
+        "identity.message.delivery_count");
+    assertRejected(n -> n.put("identity.message.redelivered", "yes"),
+        "identity.message.redelivered");
+    assertRejected(n -> n.putArray("identity.links").add("not-a-context"), "identity.links");
+    assertRejected(n -> n.putArray("identity.headers.oversized"), "identity.headers.oversized");
+    assertRejected(n -> n.putArray("identity.hygiene").add("token_fine"), "identity.hygiene");
+    assertRejected(n -> n.put("error.type", "trace_dropped"), "error.type");
+    assertRejected(n -> n.put("identity.authn.reason", "internal_error"), "identity.authn.reason");
+    assertRejected(n -> n.put("identity.cert.source", "kafka"), "identity.cert.source");
+  }
+
+  /** The codes SPEC 1.1 adds to the coded fields, written out from the standard. */
+  private static final Set<String> CODES_ADDED_IN_1_1 =
+      Set.of("identity.producer", "identity.consumer", "message", "internal_error");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0", "1.1"})
+  void everyFieldIsAPropertyWithTheMatchingType(String version) {
+    JsonNode properties = EventSchema.node(version).get("properties");
+    for (Field<?> f : Fields.ofVersion(version)) {
+      JsonNode p = properties.get(f.key());
       assertThat(p).as(f.key()).isNotNull();
       String expected;
       switch (f.kind()) {
@@ -63,31 +140,49 @@ class EventSchemaTest {
       }
       assertThat(p.get("type").textValue()).as(f.key()).isEqualTo(expected);
       if (f.kind() == Field.Kind.STRINGS) {
-        assertThat(resolve(p.get("items")).get("type").textValue()).as(f.key()).isEqualTo("string");
+        assertThat(resolve(version, p.get("items")).get("type").textValue())
+            .as(f.key())
+            .isEqualTo("string");
       }
     }
   }
 
-  @Test
-  void everyPropertyIsAField() {
-    List<String> unknown = new ArrayList<>();
-    PROPERTIES.fieldNames().forEachRemaining(k -> {
-      if (Fields.byKey(k) == null) {
-        unknown.add(k);
-      }
-    });
-    assertThat(unknown).isEmpty();
-    assertThat(PROPERTIES.size()).isEqualTo(Fields.count());
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0", "1.1"})
+  void everyPropertyIsAFieldOfThatVersion(String version) {
+    List<String> keys = new ArrayList<>();
+    EventSchema.node(version).get("properties").fieldNames().forEachRemaining(keys::add);
+    assertThat(keys)
+        .as("the schema lists the fields of %s in canonical order", version)
+        .containsExactlyElementsOf(
+            Fields.ofVersion(version).stream().map(Field::key).collect(Collectors.toList()));
   }
 
   @Test
-  void codedFieldsListExactlyTheCodesOfTheirEnums() {
+  void version11OnlyAddsFieldsAtTheEnd() {
+    List<Field<?>> v10 = Fields.ofVersion("1.0");
+    assertThat(Fields.ofVersion("1.1")).isEqualTo(Fields.ALL);
+    assertThat(Fields.ALL.subList(0, v10.size())).isEqualTo(v10);
+    assertThat(Fields.ALL.subList(v10.size(), Fields.count()))
+        .extracting(Field::key)
+        .containsExactly(
+            "messaging.system", "messaging.destination.name",
+            "messaging.destination.partition.id", "messaging.kafka.offset",
+            "messaging.consumer.group.name", "messaging.message.id",
+            "identity.message.redelivered", "identity.message.delivery_count", "identity.links",
+            "identity.headers.oversized", "identity.hygiene");
+    assertThat(Fields.ofVersion("2.0")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0", "1.1"})
+  void codedFieldsListExactlyTheCodesOfTheirEnums(String version) {
     Map<Field<?>, Set<String>> expected = new HashMap<>();
     expected.put(Fields.EVENT_NAME, codes(EventName.values()));
     expected.put(Fields.HOP_LAYER, codes(HopLayer.values()));
     expected.put(Fields.TRACE_ORIGIN, codes(TraceOrigin.values()));
     expected.put(Fields.EVENT_OUTCOME, codes(EventOutcome.values()));
-    expected.put(Fields.ERROR_TYPE, codes(Reason.values()));
+    expected.put(Fields.ERROR_TYPE, reasons(null));
     expected.put(Fields.CERT_SOURCE, codes(CertSource.values()));
     expected.put(Fields.TOKEN_TYPE, codes(TokenType.values()));
     expected.put(Fields.TOKEN_BINDING, codes(TokenBinding.values()));
@@ -97,20 +192,23 @@ class EventSchemaTest {
     expected.put(Fields.AUTHN_REASON, reasons(Phase.AUTHN));
     expected.put(Fields.AUTHZ_REASON, reasons(Phase.AUTHZ));
     expected.put(Fields.DEPENDENCY_REASON, reasons(Phase.DEPENDENCY));
+    if (version.equals("1.0")) {
+      expected.values().forEach(codes -> codes.removeAll(CODES_ADDED_IN_1_1));
+    }
 
-    for (Field<?> f : Fields.ALL) {
+    for (Field<?> f : Fields.ofVersion(version)) {
       if (f.kind() == Field.Kind.CODE) {
         assertThat(expected).as("test covers %s", f.key()).containsKey(f);
       }
     }
     expected.forEach(
-        (f, codes) -> assertThat(enumOf(f.key())).as(f.key()).isEqualTo(codes));
+        (f, codes) -> assertThat(enumOf(version, f.key())).as(f.key()).isEqualTo(codes));
   }
 
   @Test
   void reasonEnumHoldsEveryReasonCodeOfTheStandard() {
     // Written out from the standard, independently of the Reason enum.
-    Set<String> fromSpec =
+    Set<String> fromSpec10 =
         Set.of(
             "credential_missing", "credential_malformed", "token_invalid", "token_expired",
             "token_not_yet_valid", "issuer_untrusted", "audience_mismatch", "cert_missing",
@@ -121,7 +219,18 @@ class EventSchemaTest {
             "timeout", "reset", "retry_exhausted", "overflow", "protocol_error",
             "upstream_tls_failure", "upstream_unauthenticated", "upstream_forbidden",
             "upstream_unavailable", "upstream_error", "client_abort", "throttled");
-    assertThat(enumOf("error.type")).isEqualTo(fromSpec);
+    assertThat(enumOf("1.0", "error.type")).isEqualTo(fromSpec10);
+    Set<String> fromSpec11 = new LinkedHashSet<>(fromSpec10);
+    fromSpec11.add("internal_error");
+    assertThat(enumOf("1.1", "error.type")).isEqualTo(fromSpec11);
+    // trace_dropped is a verdict reason of correlate, never a reason inside an event.
+    assertThat(Reason.fromCode("trace_dropped")).isEqualTo(Reason.TRACE_DROPPED);
+    assertThat(Reason.TRACE_DROPPED.inEvents()).isFalse();
+    assertThat(Reason.INTERNAL_ERROR.phase()).isEqualTo(Phase.NONE);
+    for (Reason r : Reason.values()) {
+      assertThat(r.since()).as(r.code())
+          .isEqualTo(fromSpec10.contains(r.code()) ? "1.0" : "1.1");
+    }
   }
 
   @Test
@@ -204,18 +313,31 @@ class EventSchemaTest {
     }
   }
 
-  private static JsonNode resolve(JsonNode n) {
+  /** A valid 1.0 event: every field 1.0 has. */
+  private static ObjectNode validNode10() {
+    ObjectNode n = validNode();
+    n.put("identity.schema", "1.0");
+    for (Field<?> f : Fields.ALL) {
+      if (!f.since().equals("1.0")) {
+        n.remove(f.key());
+      }
+    }
+    return n;
+  }
+
+  private static JsonNode resolve(String version, JsonNode n) {
     if (n.has("type")) {
       return n;
     }
     String ref = n.get("$ref").textValue();
     assertThat(ref).startsWith("#/$defs/");
-    return SCHEMA.get("$defs").get(ref.substring("#/$defs/".length()));
+    return EventSchema.node(version).get("$defs").get(ref.substring("#/$defs/".length()));
   }
 
-  private static Set<String> enumOf(String key) {
+  private static Set<String> enumOf(String version, String key) {
     Set<String> out = new LinkedHashSet<>();
-    PROPERTIES.get(key).get("enum").forEach(n -> out.add(n.textValue()));
+    EventSchema.node(version).get("properties").get(key).get("enum")
+        .forEach(n -> out.add(n.textValue()));
     return out;
   }
 
@@ -223,9 +345,11 @@ class EventSchemaTest {
     return Arrays.stream(values).map(Coded::code).collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
+  /** The event reasons of this phase, or of every phase for {@code null}. */
   private static Set<String> reasons(Phase phase) {
     return Arrays.stream(Reason.values())
-        .filter(r -> r.phase() == phase)
+        .filter(Reason::inEvents)
+        .filter(r -> phase == null || r.phase() == phase)
         .map(Reason::code)
         .collect(Collectors.toCollection(LinkedHashSet::new));
   }

@@ -166,6 +166,7 @@ class JsonLinePropertiesTest {
           case "server.port":
             return Arbitraries.longs().between(1, 65535).map(n -> n);
           case "identity.client.attempts":
+          case "identity.message.delivery_count":
             return Arbitraries.longs().between(1, Long.MAX_VALUE).map(n -> n);
           default:
             return Arbitraries.longs().between(0, Long.MAX_VALUE).map(n -> n);
@@ -173,7 +174,20 @@ class JsonLinePropertiesTest {
       case BOOLEAN:
         return Arbitraries.of(true, false).map(b -> b);
       case STRINGS:
-        return freeText().list().ofMinSize(1).ofMaxSize(6).map(l -> l);
+        switch (key) {
+          case "identity.hygiene":
+            return Arbitraries.of(
+                    "token_long_lived", "token_no_expiry", "token_alg_none", "token_unbound",
+                    "cert_long_lived", "cert_expiring", "cert_self_signed", "cert_weak_key",
+                    "shared_secret")
+                .list().ofMinSize(1).ofMaxSize(6).map(l -> l);
+          case "identity.links":
+            return Combinators.combine(hex("0123456789abcdef", 32), hex("0123456789abcdef", 16))
+                .as((t, sp) -> t + "-" + sp)
+                .list().ofMinSize(1).ofMaxSize(6).map(l -> l);
+          default:
+            return freeText().list().ofMinSize(1).ofMaxSize(6).map(l -> l);
+        }
       case TIME:
         return Arbitraries.longs()
             .between(Instant.parse("0000-01-01T00:00:00Z").toEpochMilli(),
@@ -237,7 +251,7 @@ class JsonLinePropertiesTest {
       }
       List<Object> out = new ArrayList<>();
       for (Reason r : Reason.values()) {
-        if (phase == null || r.phase() == phase) {
+        if (r.inEvents() && (phase == null || r.phase() == phase)) {
           out.add(r);
         }
       }

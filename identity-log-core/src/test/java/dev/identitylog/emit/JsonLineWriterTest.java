@@ -28,7 +28,7 @@ class JsonLineWriterTest {
   void goldenLineWrittenByHand() {
     String expected =
         "{\"timestamp\":\"2026-11-28T09:00:00.123Z\",\"event.name\":\"identity.server\","
-            + "\"identity.schema\":\"1.0\",\"service.name\":\"orders\","
+            + "\"identity.schema\":\"1.1\",\"service.name\":\"orders\","
             + "\"identity.hop.layer\":\"backend\","
             + "\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span.id\":\"00f067aa0ba902b7\","
             + "\"identity.trace.origin\":\"traceparent\",\"identity.request.id\":\"req-1\","

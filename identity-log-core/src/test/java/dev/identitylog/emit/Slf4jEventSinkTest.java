@@ -50,7 +50,7 @@ class Slf4jEventSinkTest {
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("timestamp", "2026-11-28T09:00:00.123Z");
     expected.put("event.name", "identity.server");
-    expected.put("identity.schema", "1.0");
+    expected.put("identity.schema", "1.1");
     expected.put("service.name", "orders");
     expected.put("identity.hop.layer", "backend");
     expected.put("trace.id", TestEvents.TRACE_ID);

@@ -139,6 +139,17 @@ final class TestEvents {
         .set(Fields.DEPENDENCY_STATUS, "503")
         .set(Fields.DEPENDENCY_INFERRED, true)
         .set(Fields.CLIENT_ATTEMPTS, 3L)
+        .set(Fields.MESSAGING_SYSTEM, "kafka")
+        .set(Fields.MESSAGING_DESTINATION_NAME, "orders")
+        .set(Fields.MESSAGING_DESTINATION_PARTITION_ID, "3")
+        .set(Fields.MESSAGING_KAFKA_OFFSET, 42L)
+        .set(Fields.MESSAGING_CONSUMER_GROUP_NAME, "billing")
+        .set(Fields.MESSAGING_MESSAGE_ID, "m-1")
+        .set(Fields.MESSAGE_REDELIVERED, true)
+        .set(Fields.MESSAGE_DELIVERY_COUNT, 2L)
+        .set(Fields.LINKS, List.of(TRACE_ID + "-b7ad6b7169203331"))
+        .set(Fields.HEADERS_OVERSIZED, List.of("traceparent"))
+        .set(Fields.HYGIENE, List.of("token_long_lived"))
         .claim("tenant", "acme")
         .build();
   }

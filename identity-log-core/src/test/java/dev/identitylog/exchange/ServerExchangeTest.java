@@ -67,7 +67,7 @@ class ServerExchangeTest {
     IdentityEvent e = x.finishHttp(200, null, null);
 
     assertThat(e.get(Fields.EVENT_NAME)).isEqualTo(EventName.SERVER);
-    assertThat(e.get(Fields.SCHEMA)).isEqualTo("1.0");
+    assertThat(e.get(Fields.SCHEMA)).isEqualTo("1.1");
     assertThat(e.get(Fields.SERVICE_NAME)).isEqualTo("gateway");
     assertThat(e.get(Fields.HOP_LAYER)).isEqualTo(HopLayer.GATEWAY);
     assertThat(e.get(Fields.TRACE_ID)).matches("[0-9a-f]{32}");

@@ -424,8 +424,9 @@ class GrpcServerInterceptorTest {
             EventOutcome.FAILURE),
         Arguments.of("RESOURCE_EXHAUSTED", "cert", Outcome.UNKNOWN, null, Outcome.UNKNOWN, null,
             Outcome.NOT_APPLICABLE, Reason.THROTTLED, EventOutcome.FAILURE),
+        // SPEC 1.1: the service failed on its own, with no other cause in sight.
         Arguments.of("INTERNAL", "cert", Outcome.UNKNOWN, null, Outcome.UNKNOWN, null,
-            Outcome.NOT_APPLICABLE, null, EventOutcome.FAILURE),
+            Outcome.NOT_APPLICABLE, Reason.INTERNAL_ERROR, EventOutcome.FAILURE),
         Arguments.of("INVALID_ARGUMENT", "none", Outcome.NOT_APPLICABLE, null,
             Outcome.NOT_APPLICABLE, null, Outcome.NOT_APPLICABLE, null, EventOutcome.FAILURE),
         // Without a failed outbound call, the library cannot name a dependency.

@@ -18,7 +18,10 @@ final class ServletInboundRequest implements InboundRequest {
 
   static final String CIPHER_SUITE_ATTRIBUTE = "jakarta.servlet.request.cipher_suite";
 
-  /** Set by Tomcat (and by Servlet 6.1 containers); Jetty 12 does not expose the protocol. */
+  /**
+   * Set by Tomcat (and by Servlet 6.1 containers); Jetty 12 does not set it, and is read through
+   * {@link JettySslSession} instead.
+   */
   static final String SECURE_PROTOCOL_ATTRIBUTE = "jakarta.servlet.request.secure_protocol";
 
   private final HttpServletRequest request;
@@ -145,7 +148,10 @@ final class ServletInboundRequest implements InboundRequest {
   @Override
   public String tlsProtocol() {
     Object protocol = attribute(SECURE_PROTOCOL_ATTRIBUTE);
-    return protocol instanceof String ? (String) protocol : null;
+    if (protocol instanceof String) {
+      return (String) protocol;
+    }
+    return JettySslSession.protocol(attribute(JettySslSession.ATTRIBUTE));
   }
 
   @Override

@@ -15,18 +15,39 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /** The server suite on embedded Jetty 12 (ee10). */
 class JettyServletServerTest extends ServletServerSuite {
   private Server server;
+  private Server needing;
 
   @Override
   protected int start(Credential credential, ServletContainerInitializer initializer)
       throws Exception {
-    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-    threads.setName("jetty");
-    server = new Server(threads);
-
     // 'want' mode: any client certificate is accepted in the handshake, the filter judges it.
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setSslContext(credential.serverSslContextAcceptingAnyClient());
     tls.setWantClientAuth(true);
+    server = newServer("jetty");
+    return start(server, tls, initializer);
+  }
+
+  @Override
+  protected int startNeedingClientCertificates(
+      Credential credential, ServletContainerInitializer initializer) throws Exception {
+    // 'need' mode: the handshake fails unless the client presents a certificate of the server's CA.
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setSslContext(credential.serverSslContext());
+    tls.setNeedClientAuth(true);
+    needing = newServer("jetty-need");
+    return start(needing, tls, initializer);
+  }
+
+  private static Server newServer(String name) {
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName(name);
+    return new Server(threads);
+  }
+
+  private static int start(
+      Server server, SslContextFactory.Server tls, ServletContainerInitializer initializer)
+      throws Exception {
 
     HttpConfiguration http = new HttpConfiguration();
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -48,11 +69,14 @@ class JettyServletServerTest extends ServletServerSuite {
   @Override
   protected void stop() throws Exception {
     server.stop();
+    if (needing != null) {
+      needing.stop();
+    }
   }
 
-  /** Jetty 12 exposes the cipher suite but not the protocol as a request attribute. */
+  /** Not as a protocol attribute, but through the SSL session data Jetty 12 attaches. */
   @Override
   protected boolean exposesTlsProtocol() {
-    return false;
+    return true;
   }
 }

@@ -104,6 +104,14 @@ abstract class ServletServerSuite {
   protected abstract int start(Credential server, ServletContainerInitializer initializer)
       throws Exception;
 
+  /**
+   * Starts a second container, stopped by {@link #stop()}, with HTTPS on another ephemeral port of
+   * 127.0.0.1 presenting {@code server}, in TLS 'need' mode: the container itself verifies client
+   * certificates against the root of {@code server}'s PKI and fails any other handshake.
+   */
+  protected abstract int startNeedingClientCertificates(
+      Credential server, ServletContainerInitializer initializer) throws Exception;
+
   protected abstract void stop() throws Exception;
 
   /** Whether the container exposes the negotiated TLS protocol as a request attribute. */
@@ -752,6 +760,7 @@ abstract class ServletServerSuite {
     assertCommon(call, "GET", "/api/hello", 500);
     assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
     assertOutcome(call.event, "authn", "not_applicable", null, true);
+    assertThat(text(call.event, "error.type")).isEqualTo("internal_error"); // SPEC 1.1
   }
 
   @Test
@@ -1006,6 +1015,54 @@ abstract class ServletServerSuite {
     assertThat(untrustedEvent.get("tls.client.hash.sha256")).isEqualTo(untrusted.sha256());
   }
 
+  // ------------------------------------------------------------------ container-verified mTLS
+
+  /**
+   * Where the container verifies client certificates, a bad one never becomes a request: the
+   * handshake fails, so no event can claim the certificate, and a good one is logged as usual.
+   */
+  @Test
+  void inNeedModeABadCertificateFailsTheHandshakeAndNoEventClaimsIt() throws Exception {
+    AppServlet needApp = new AppServlet(identityLog);
+    int needPort = startNeedingClientCertificates(pki.issue(TestPki.server("localhost")),
+        (classes, context) -> {
+          FilterRegistration.Dynamic filter =
+              context.addFilter("identity-log", IdentityLogFilter.builder(identityLog).build());
+          filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/api/*");
+          context.addServlet("app", needApp).addMapping("/api/*");
+        });
+    String url = "https://127.0.0.1:" + needPort + "/api/hello";
+
+    for (Credential bad : List.of(untrusted, expired)) {
+      String id = "req-" + UUID.randomUUID();
+      requestIds.add(id);
+      Request request = new Request.Builder().url(url).header("X-Request-ID", id).build();
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IOException.class, () -> {
+            try (Response ignored = client(bad).newCall(request).execute()) {
+              // a response here would mean the container let the certificate through
+            }
+          }, bad.toString());
+      Thread.sleep(200); // room for an event that must not come
+      assertThat(serverEvents(id)).as("events of the refused request").isEmpty();
+      assertThat(sink.events())
+          .as("no event claims the refused certificate")
+          .noneMatch(e -> bad.sha256().equals(e.get(Fields.TLS_CLIENT_HASH_SHA256)));
+    }
+
+    String id = "req-" + UUID.randomUUID();
+    requestIds.add(id);
+    try (Response response =
+        client(alice).newCall(new Request.Builder().url(url).header("X-Request-ID", id).build())
+            .execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+    JsonNode event = json(awaitServerEvent(id));
+    assertCertificate(event, alice.certificate(), "tls");
+    assertOutcome(event, "authn", "success", null, true);
+    assertThat(text(event, "tls.protocol.version")).matches("1\\.[23]");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** One request and what came of it. */
@@ -1120,7 +1177,7 @@ abstract class ServletServerSuite {
     JsonNode e = call.event;
     assertThat(call.status).isEqualTo(status);
     assertThat(text(e, "event.name")).isEqualTo("identity.server");
-    assertThat(text(e, "identity.schema")).isEqualTo("1.0");
+    assertThat(text(e, "identity.schema")).isEqualTo("1.1");
     assertThat(text(e, "service.name")).isEqualTo("orders");
     assertThat(text(e, "identity.hop.layer")).isEqualTo("backend");
     assertThat(text(e, "timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");

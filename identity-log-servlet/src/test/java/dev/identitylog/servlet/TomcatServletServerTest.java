@@ -14,19 +14,38 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 /** The server suite on embedded Tomcat 11. */
 class TomcatServletServerTest extends ServletServerSuite {
   private Tomcat tomcat;
-  private Path baseDir;
+  private Tomcat needing;
 
   @Override
   protected int start(Credential credential, ServletContainerInitializer initializer)
       throws Exception {
-    baseDir = Files.createTempDirectory("tomcat-");
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(baseDir.toString());
-
     // 'want' mode without CA: any client certificate is accepted, the filter judges it.
     SSLHostConfig tls = new SSLHostConfig();
     tls.setCertificateVerification("optionalNoCA");
     tls.setTrustManagerClassName(TrustAllTrustManager.class.getName());
+    tomcat = new Tomcat();
+    return start(tomcat, tls, credential, initializer);
+  }
+
+  @Override
+  protected int startNeedingClientCertificates(
+      Credential credential, ServletContainerInitializer initializer) throws Exception {
+    // 'need' mode: the handshake fails unless the client presents a certificate of the server's CA.
+    SSLHostConfig tls = new SSLHostConfig();
+    tls.setCertificateVerification("required");
+    tls.setTruststoreFile(credential.trustStoreFile().toString());
+    tls.setTruststorePassword(TestPki.PASSWORD);
+    tls.setTruststoreType("PKCS12");
+    needing = new Tomcat();
+    needing.getEngine().setName("TomcatNeed"); // its own JMX domain, beside the first container
+    return start(needing, tls, credential, initializer);
+  }
+
+  private static int start(
+      Tomcat tomcat, SSLHostConfig tls, Credential credential,
+      ServletContainerInitializer initializer) throws Exception {
+    Path baseDir = Files.createTempDirectory("tomcat-");
+    tomcat.setBaseDir(baseDir.toString());
     SSLHostConfigCertificate certificate =
         new SSLHostConfigCertificate(tls, SSLHostConfigCertificate.Type.UNDEFINED);
     certificate.setCertificateKeystoreFile(credential.keyStoreFile().toString());
@@ -53,6 +72,10 @@ class TomcatServletServerTest extends ServletServerSuite {
   protected void stop() throws Exception {
     tomcat.stop();
     tomcat.destroy();
+    if (needing != null) {
+      needing.stop();
+      needing.destroy();
+    }
   }
 
   @Override
