@@ -101,7 +101,7 @@ public final class Bench {
         .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
         .output(outDir.resolve("jmh.txt").toString());
     if (quick) {
-      options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+      options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1)).forks(1);
     } else {
       options.forks(2);

@@ -150,7 +150,7 @@ public class PipelineBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     loggerProvider.close();
-    ((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).stop();
+    Logging.reset();
     if (out.lines() != loggedCalls) {
       throw new IllegalStateException(
           "the filter wrote " + out.lines() + " lines for " + loggedCalls + " requests");

@@ -83,6 +83,13 @@ final class JavaLoad implements AutoCloseable {
     return new LoadResult(count, elapsed, p99, errors);
   }
 
+  /** One request on the first connection; its status. */
+  int once() throws IOException {
+    sockets[0].getOutputStream().write(request);
+    sockets[0].getOutputStream().flush();
+    return readResponse(sockets[0].getInputStream(), new byte[8192]);
+  }
+
   @Override
   public void close() {
     for (Socket s : sockets) {
