@@ -137,18 +137,19 @@ public final class Bench {
     if (!samples.isEmpty()) {
       out.println();
       out.println("Whole server, medians of " + samples.values().iterator().next().size() + " rounds");
-      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  server busy");
+      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  emitter us  server busy");
       for (Map.Entry<Configuration, List<Sample>> e : samples.entrySet()) {
         medians.put(e.getKey(), new double[] {
             median(e.getValue(), s -> s.requestsPerSecond), median(e.getValue(), s -> s.p99Millis),
-            median(e.getValue(), s -> s.cpuMicrosPerRequest), median(e.getValue(), s -> s.serverUtilisation)});
+            median(e.getValue(), s -> s.cpuMicrosPerRequest), median(e.getValue(), s -> s.serverUtilisation),
+            median(e.getValue(), s -> s.emitterMicrosPerRequest)});
       }
       for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
         double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
         double[] m = e.getValue();
-        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.0f%%%n", e.getKey().id(), m[0],
+        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.1f %11.0f%%%n", e.getKey().id(), m[0],
             base == null ? Double.NaN : m[0] / base[0], m[1], m[2],
-            base == null ? Double.NaN : m[2] - base[2], m[3] * 100);
+            base == null ? Double.NaN : m[2] - base[2], m[4], m[3] * 100);
       }
     }
     double[] none = medians.getOrDefault(Configuration.NO_FILTER, nan());
@@ -164,7 +165,7 @@ public final class Bench {
   }
 
   private static double[] nan() {
-    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
   }
 
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {

@@ -80,12 +80,16 @@ public final class LoadHarness {
     public final double p99Millis;
     public final double cpuMicrosPerRequest;
     public final double serverUtilisation;
+    /** CPU of the library's emitter thread per request (asynchronous emission; 0 otherwise). */
+    public final double emitterMicrosPerRequest;
 
-    Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest, double serverUtilisation) {
+    Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest,
+        double serverUtilisation, double emitterMicrosPerRequest) {
       this.requestsPerSecond = requestsPerSecond;
       this.p99Millis = p99Millis;
       this.cpuMicrosPerRequest = cpuMicrosPerRequest;
       this.serverUtilisation = serverUtilisation;
+      this.emitterMicrosPerRequest = emitterMicrosPerRequest;
     }
   }
 
@@ -103,8 +107,9 @@ public final class LoadHarness {
       for (Configuration c : order) {
         Sample s = runOnce(c, round);
         samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
-        out.printf("round %d  %-20s %9.0f req/s  p99 %6.2f ms  cpu %6.1f us/req  server busy %3.0f%%%n",
-            round, c.id(), s.requestsPerSecond, s.p99Millis, s.cpuMicrosPerRequest, s.serverUtilisation * 100);
+        out.printf("round %d  %-20s %9.0f req/s  p99 %6.2f ms  cpu %6.1f us/req  emitter %5.1f us/req  server busy %3.0f%%%n",
+            round, c.id(), s.requestsPerSecond, s.p99Millis, s.cpuMicrosPerRequest,
+            s.emitterMicrosPerRequest, s.serverUtilisation * 100);
       }
       order.add(order.remove(0));
     }
@@ -131,6 +136,8 @@ public final class LoadHarness {
       long pid = server.pid();
       long cpuBefore;
       long cpuAfter;
+      long emitterBefore;
+      long emitterAfter;
       long wallBefore;
       LoadResult r;
       if (c.mtls()) {
@@ -141,9 +148,11 @@ public final class LoadHarness {
             warmed += log(java.run(settings.warmupSeconds), work.resolve("warmup-" + chunk + ".txt")).requests;
           }
           cpuBefore = cpuTicks(pid);
+          emitterBefore = emitterTicks(pid);
           wallBefore = System.nanoTime();
           r = log(java.run(settings.measureSeconds), work.resolve("load.txt"));
           cpuAfter = cpuTicks(pid);
+          emitterAfter = emitterTicks(pid);
         }
       } else {
         Wrk wrk = new Wrk(pin(1));
@@ -154,9 +163,11 @@ public final class LoadHarness {
               work.resolve("warmup-" + chunk + ".txt")).requests;
         }
         cpuBefore = cpuTicks(pid);
+        emitterBefore = emitterTicks(pid);
         wallBefore = System.nanoTime();
         r = wrk.run(url, headers, settings.connections, settings.measureSeconds, work.resolve("load.txt"));
         cpuAfter = cpuTicks(pid);
+        emitterAfter = emitterTicks(pid);
       }
       double wall = (System.nanoTime() - wallBefore) / 1e9;
       if (r.errors > 0 || r.requests == 0) {
@@ -169,7 +180,9 @@ public final class LoadHarness {
       String stopped = expect(lines, "STOPPED ", work);
       server.waitFor(30, TimeUnit.SECONDS);
       checkEvents(c, work, stopped);
-      return new Sample(r.requestsPerSecond(), r.p99Millis, cpuSeconds * 1e6 / r.requests, cpuSeconds / wall);
+      double emitterSeconds = (emitterAfter - emitterBefore) / (double) ticksPerSecond;
+      return new Sample(r.requestsPerSecond(), r.p99Millis, cpuSeconds * 1e6 / r.requests,
+          cpuSeconds / wall, emitterSeconds * 1e6 / r.requests);
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
@@ -216,6 +229,30 @@ public final class LoadHarness {
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /**
+   * utime + stime of the library's emitter thread ({@code identity-log-emitter}; the kernel keeps
+   * 15 characters of a thread's name), 0 when there is none.
+   */
+  static long emitterTicks(long pid) throws IOException {
+    long ticks = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended between listing and reading
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if ("identity-log-emitter".startsWith(name) && name.length() >= 12) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    }
+    return ticks;
   }
 
   private static long clockTicks() throws IOException, InterruptedException {
