@@ -162,8 +162,13 @@ public final class BenchServer {
   void stop() throws Exception {
     server.stop();
     if (configuration == Configuration.IDENTITY_LOG_ASYNC) {
-      // The emitter thread may still hold queued events; give it time to hand them to Logback.
-      Thread.sleep(1000);
+      // The emitter thread may still hold queued events: the asynchronous sink's close() writes
+      // them (waiting a bounded time) before Logback is flushed; without one, give it a second.
+      if (identityLog.sink() instanceof AutoCloseable) {
+        ((AutoCloseable) identityLog.sink()).close();
+      } else {
+        Thread.sleep(1000);
+      }
     }
   }
 
