@@ -1,0 +1,180 @@
+package dev.identitylog.bench;
+
+import dev.identitylog.bench.jmh.PipelineBenchmark;
+import dev.identitylog.bench.load.Configuration;
+import dev.identitylog.bench.load.LoadHarness;
+import dev.identitylog.bench.load.LoadHarness.Sample;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The one command behind {@code scripts/bench}: the JMH pipeline benchmarks, then the whole-server
+ * load runs, then a summary whose last line is machine-readable:
+ *
+ * <pre>
+ * added_cpu_us=… throughput_ratio=… p99_ratio=… vs_diy=… vs_logbook=… jmh_ns=… jmh_bytes=…
+ * </pre>
+ *
+ * Arguments: {@code --quick} (short runs, under ten minutes with the build), {@code --no-jmh},
+ * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
+ * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
+ * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all).
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    boolean jmh = true;
+    boolean load = true;
+    Path outDir = Path.of("benchmarks", "target", "bench");
+    int rounds = 3;
+    int warmup = -1;
+    int duration = -1;
+    List<Configuration> configurations = List.of(Configuration.values());
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick":
+          quick = true;
+          break;
+        case "--no-jmh":
+          jmh = false;
+          break;
+        case "--no-load":
+          load = false;
+          break;
+        case "--out":
+          outDir = Path.of(args[++i]);
+          break;
+        case "--rounds":
+          rounds = Integer.parseInt(args[++i]);
+          break;
+        case "--warmup":
+          warmup = Integer.parseInt(args[++i]);
+          break;
+        case "--duration":
+          duration = Integer.parseInt(args[++i]);
+          break;
+        case "--configs":
+          List<Configuration> chosen = new ArrayList<>();
+          for (String id : args[++i].split(",")) {
+            chosen.add(Configuration.of(id.trim()));
+          }
+          configurations = chosen;
+          break;
+        default:
+          throw new IllegalArgumentException("unknown argument: " + args[i]);
+      }
+    }
+    PrintStream out = System.out;
+    Map<String, double[]> pipeline = jmh ? runJmh(quick, outDir) : Map.of();
+    Map<Configuration, List<Sample>> samples = Map.of();
+    if (load) {
+      LoadHarness.Settings settings = new LoadHarness.Settings(rounds,
+          warmup >= 0 ? warmup : quick ? 3 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
+          outDir.resolve("load"), configurations);
+      samples = new LoadHarness(settings, out).run();
+    }
+    report(out, pipeline, samples);
+  }
+
+  /** Benchmark name → {ns/op, bytes/op}. */
+  private static Map<String, double[]> runJmh(boolean quick, Path outDir) throws Exception {
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(PipelineBenchmark.class.getName() + "\\.")
+        .addProfiler(GCProfiler.class)
+        .result(outDir.resolve("jmh.json").toString())
+        .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
+        .output(outDir.resolve("jmh.txt").toString());
+    if (quick) {
+      options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.seconds(1)).forks(1);
+    } else {
+      options.forks(2);
+    }
+    java.nio.file.Files.createDirectories(outDir);
+    Collection<RunResult> results = new Runner(options.build()).run();
+    Map<String, double[]> byName = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.') + 1);
+      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      if (alloc == null) {
+        alloc = r.getSecondaryResults().get("·gc.alloc.rate.norm");
+      }
+      byName.put(name, new double[] {
+          r.getPrimaryResult().getScore(), alloc == null ? Double.NaN : alloc.getScore()});
+    }
+    return byName;
+  }
+
+  private static void report(PrintStream out, Map<String, double[]> pipeline,
+      Map<Configuration, List<Sample>> samples) {
+    if (!pipeline.isEmpty()) {
+      out.println();
+      out.println("JMH full pipeline per request (ns/op, bytes/op from -prof gc)");
+      double base = pipeline.containsKey("baseline") ? pipeline.get("baseline")[0] : Double.NaN;
+      for (Map.Entry<String, double[]> e : pipeline.entrySet()) {
+        out.printf(Locale.ROOT, "  %-22s %10.0f ns  %8.0f B  (+%.0f ns over baseline)%n",
+            e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[0] - base);
+      }
+    }
+    Map<Configuration, double[]> medians = new LinkedHashMap<>();
+    if (!samples.isEmpty()) {
+      out.println();
+      out.println("Whole server, medians of " + samples.values().iterator().next().size() + " rounds");
+      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  emitter us  server busy");
+      for (Map.Entry<Configuration, List<Sample>> e : samples.entrySet()) {
+        medians.put(e.getKey(), new double[] {
+            median(e.getValue(), s -> s.requestsPerSecond), median(e.getValue(), s -> s.p99Millis),
+            median(e.getValue(), s -> s.cpuMicrosPerRequest), median(e.getValue(), s -> s.serverUtilisation),
+            median(e.getValue(), s -> s.emitterMicrosPerRequest)});
+      }
+      for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
+        double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
+        double[] m = e.getValue();
+        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.1f %11.0f%%%n", e.getKey().id(), m[0],
+            base == null ? Double.NaN : m[0] / base[0], m[1], m[2],
+            base == null ? Double.NaN : m[2] - base[2], m[4], m[3] * 100);
+      }
+    }
+    double[] none = medians.getOrDefault(Configuration.NO_FILTER, nan());
+    double[] sync = medians.getOrDefault(Configuration.IDENTITY_LOG, nan());
+    double[] diy = medians.getOrDefault(Configuration.DIY, nan());
+    double[] logbook = medians.getOrDefault(Configuration.LOGBOOK, nan());
+    double[] warm = pipeline.getOrDefault("warm", new double[] {Double.NaN, Double.NaN});
+    out.println();
+    out.println(String.format(Locale.ROOT,
+        "added_cpu_us=%.1f throughput_ratio=%.2f p99_ratio=%.2f vs_diy=%.2f vs_logbook=%.2f jmh_ns=%.0f jmh_bytes=%.0f",
+        sync[2] - none[2], sync[0] / none[0], sync[1] / none[1], sync[0] / diy[0], sync[0] / logbook[0],
+        warm[0], warm[1]));
+  }
+
+  private static double[] nan() {
+    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  }
+
+  private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
+    List<Double> values = new ArrayList<>();
+    for (Sample s : samples) {
+      values.add(f.applyAsDouble(s));
+    }
+    values.sort(null);
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.identitylog.bench.jmh;
+
+/**
+ * Runs each {@link PipelineBenchmark} method once outside JMH, for the build's smoke test: the
+ * pipeline is wired (filter → sink → Logback → counting stream, and the OpenTelemetry SDK).
+ */
+public final class PipelineSmoke {
+  private PipelineSmoke() {}
+
+  /** What one call of each method left behind. */
+  public static final class Counts {
+    public final long loggedCalls;
+    public final long logLines;
+    public final long bytes;
+    public final long exportedRecords;
+
+    Counts(long loggedCalls, long logLines, long bytes, long exportedRecords) {
+      this.loggedCalls = loggedCalls;
+      this.logLines = logLines;
+      this.bytes = bytes;
+      this.exportedRecords = exportedRecords;
+    }
+  }
+
+  public static Counts runEachOnce() throws Exception {
+    PipelineBenchmark b = new PipelineBenchmark();
+    b.setUp();
+    int[] statuses = {
+      b.baseline(), b.warm(), b.mtlsJwtTraceparent(), b.firstSeenCertificate(), b.firstSeenToken(),
+      b.openTelemetry()
+    };
+    for (int status : statuses) {
+      if (status != 200) {
+        throw new IllegalStateException("a benchmark call answered " + status);
+      }
+    }
+    Counts counts = new Counts(4, b.linesWritten(), b.bytesWritten(), b.exportedRecords());
+    b.tearDown();
+    return counts;
+  }
+}
