@@ -7,6 +7,7 @@ import dev.identitylog.emit.EventSink;
 import dev.identitylog.emit.EventSinks;
 import dev.identitylog.emit.GuardedEventSink;
 import dev.identitylog.emit.OpenTelemetryEventSink;
+import dev.identitylog.emit.RestrictedFields;
 import dev.identitylog.emit.Slf4jEventSink;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.exchange.ClientExchange;
@@ -91,12 +92,23 @@ public final class IdentityLog {
     if (b.openTelemetry != null) {
       sinks.add(OpenTelemetryEventSink.create(b.openTelemetry));
     }
-    List<GuardedEventSink> guarded = new ArrayList<>(sinks.size());
+    List<GuardedEventSink> guarded = new ArrayList<>(sinks.size() + 2);
     for (EventSink s : sinks) {
       guarded.add(EventSinks.guarded(s));
     }
-    this.guardedSinks = Collections.unmodifiableList(guarded);
     EventSink all = EventSinks.composite(guarded);
+    if (b.restrictedFields != null) {
+      // The split sits behind the async queue (its HMACs leave the request thread) and in front
+      // of every configured sink, so none of them sees a restricted value. Both the restricted
+      // destination and the split itself are guarded and counted like any sink.
+      GuardedEventSink restricted = EventSinks.guarded(b.restrictedFields.destination());
+      GuardedEventSink split =
+          EventSinks.guarded(b.restrictedFields.splitting(all, restricted, b.limits));
+      guarded.add(restricted);
+      guarded.add(split);
+      all = split;
+    }
+    this.guardedSinks = Collections.unmodifiableList(guarded);
     if (b.asyncCapacity > 0) {
       this.async = AsyncEventSink.of(all, b.asyncCapacity);
       this.sink = async;
@@ -276,6 +288,7 @@ public final class IdentityLog {
     private final List<EventSink> sinks = new ArrayList<>();
     private OpenTelemetry openTelemetry;
     private int asyncCapacity;
+    private RestrictedFields restrictedFields;
     private final Map<String, String> dependencyNames = new HashMap<>();
     private final Set<String> forwardClientCertTo = new LinkedHashSet<>();
     private Clock clock = Clock.systemUTC();
@@ -416,6 +429,16 @@ public final class IdentityLog {
         throw new IllegalArgumentException("queueCapacity must be positive: " + queueCapacity);
       }
       this.asyncCapacity = queueCapacity;
+      return this;
+    }
+
+    /**
+     * Routes the fields that describe a party (SPEC section 7) to a destination of their own and
+     * writes keyed pseudonyms for them in every other sink. Default: off, events are written
+     * whole. See {@link RestrictedFields}.
+     */
+    public Builder restrictedFields(RestrictedFields restrictedFields) {
+      this.restrictedFields = restrictedFields;
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.identitylog.examples;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
-import dev.identitylog.emit.EventSink;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.grpc.GrpcIdentityLog;
 import dev.identitylog.outcome.Reason;
@@ -65,7 +64,7 @@ final class BackendHop implements AutoCloseable {
     this.reports = reports;
   }
 
-  static BackendHop start(DemoPki pki, EventSink events, TokenService tokenService,
+  static BackendHop start(DemoPki pki, DemoLogs logs, TokenService tokenService,
       int inventoryPort) throws Exception {
     DemoPki.Credential svid = pki.workload(NAME, HOST);
     DemoPki.Credential reportsSvid = pki.workload("reports", null);
@@ -82,7 +81,8 @@ final class BackendHop implements AutoCloseable {
         .strictForwarding(true)
         .tokenInspector(TokenInspector.builder().verificationKeys(validator.keys()).build())
         .dependencyName(InventoryHop.HOST, InventoryHop.NAME)
-        .addSink(events)
+        .addSink(logs.general())
+        .restrictedFields(logs.restricted())
         .build();
     GrpcIdentityLog grpc = GrpcIdentityLog.create(identityLog);
     ManagedChannel orders = channel(pki, svid, inventoryPort);

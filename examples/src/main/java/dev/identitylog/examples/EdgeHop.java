@@ -3,7 +3,6 @@ package dev.identitylog.examples;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
 import dev.identitylog.cert.ChainVerifier;
-import dev.identitylog.emit.EventSink;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.okhttp.IdentityLogOkHttp;
 import dev.identitylog.outcome.Outcome;
@@ -52,7 +51,7 @@ final class EdgeHop implements AutoCloseable {
     this.client = client;
   }
 
-  static EdgeHop start(DemoPki pki, EventSink events, String gatewayUrl) throws Exception {
+  static EdgeHop start(DemoPki pki, DemoLogs logs, String gatewayUrl) throws Exception {
     DemoPki.Credential svid = pki.workload(NAME, HOST);
     List<X509Certificate> anchors = List.of(pki.ca());
 
@@ -61,7 +60,8 @@ final class EdgeHop implements AutoCloseable {
         .hopLayer(HopLayer.CDN)
         .clientCertTrustAnchors(anchors)
         .dependencyName(GatewayHop.HOST, GatewayHop.NAME)
-        .addSink(events)
+        .addSink(logs.general())
+        .restrictedFields(logs.restricted())
         .build();
 
     OkHttpClient client = Https.client(DemoPki.sslContext(svid, pki.trustManager()), pki.trustManager());

@@ -4,7 +4,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
 import dev.identitylog.cert.CertificateFacts;
-import dev.identitylog.emit.EventSink;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.forwarded.Xfcc;
 import dev.identitylog.forwarded.XfccElement;
@@ -95,7 +94,7 @@ final class GatewayHop implements AutoCloseable {
     this.client = client;
   }
 
-  static GatewayHop start(DemoPki pki, EventSink events, TokenService tokenService,
+  static GatewayHop start(DemoPki pki, DemoLogs logs, TokenService tokenService,
       String backendUrl) throws Exception {
     DemoPki.Credential svid = pki.workload(NAME, HOST);
     String edge = DemoPki.spiffeId(EdgeHop.NAME);
@@ -112,7 +111,8 @@ final class GatewayHop implements AutoCloseable {
         .tokenInspector(TokenInspector.builder().verificationKeys(validator.keys()).build())
         .dependencyName(BackendHop.HOST, BackendHop.NAME)
         .dependencyName(TokenService.HOST, "token-service")
-        .addSink(events)
+        .addSink(logs.general())
+        .restrictedFields(logs.restricted())
         .build();
     Call.Factory http = IdentityLogOkHttp.create(identityLog).newCallFactory(client);
     String tokenEndpoint = tokenService.url() + "/token";

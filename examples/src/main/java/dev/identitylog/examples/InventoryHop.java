@@ -3,7 +3,6 @@ package dev.identitylog.examples;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
 import dev.identitylog.cert.CertificateFacts;
-import dev.identitylog.emit.EventSink;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.grpc.GrpcIdentityLog;
 import dev.identitylog.outcome.Reason;
@@ -77,14 +76,15 @@ final class InventoryHop implements AutoCloseable {
   private Server server;
   private int port;
 
-  private InventoryHop(DemoPki pki, EventSink events, Set<String> allowed) {
+  private InventoryHop(DemoPki pki, DemoLogs logs, Set<String> allowed) {
     this.pki = pki;
     this.svid = pki.workload(NAME, HOST);
     this.allowed = Set.copyOf(allowed);
     IdentityLog identityLog = IdentityLog.builder()
         .serviceName(NAME)
         .hopLayer(HopLayer.BACKEND)
-        .addSink(events)
+        .addSink(logs.general())
+        .restrictedFields(logs.restricted())
         .build();
     this.grpc = GrpcIdentityLog.create(identityLog);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,8 +99,8 @@ final class InventoryHop implements AutoCloseable {
    *
    * @param allowed the SPIFFE IDs of the workloads that may call it
    */
-  static InventoryHop start(DemoPki pki, EventSink events, Set<String> allowed) throws IOException {
-    InventoryHop hop = new InventoryHop(pki, events, allowed);
+  static InventoryHop start(DemoPki pki, DemoLogs logs, Set<String> allowed) throws IOException {
+    InventoryHop hop = new InventoryHop(pki, logs, allowed);
     hop.listen(0);
     return hop;
   }

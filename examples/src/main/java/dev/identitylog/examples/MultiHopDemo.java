@@ -31,7 +31,12 @@ import picocli.CommandLine;
  *   java -cp ... dev.identitylog.examples.MultiHopDemo [EVENTS_FILE]
  * </pre>
  *
- * <p>Prints the topology, each scenario's answer, the path of the events file, the correlator's
+ * <p>Every hop splits its events (see {@link DemoLogs}): the events file holds pseudonyms where a
+ * value describes a party, and the restricted file beside it holds those values, one line per
+ * event, joined on {@code trace.id}, {@code span.id} and {@code identity.request.id}. The
+ * correlator reads the events file alone.
+ *
+ * <p>Prints the topology, each scenario's answer, the paths of both files, the correlator's
  * table (the {@code identity-log correlate --format table} command, run on that file) and the
  * comparison with the expectations. Exits 0 only when every scenario got its verdict, hop and
  * reason.
@@ -62,8 +67,10 @@ public final class MultiHopDemo {
     Map<Scenario, DemoClient.Answer> answers = new HashMap<>();
     List<String> issuedTokens;
     long started = System.nanoTime();
-    try (JsonLinesFile sink = new JsonLinesFile(eventsFile)) {
-      try (Topology topology = Topology.start(sink);
+    Path restrictedFile = restrictedFileFor(eventsFile);
+    try (JsonLinesFile sink = new JsonLinesFile(eventsFile);
+        JsonLinesFile restrictedSink = new JsonLinesFile(restrictedFile)) {
+      try (Topology topology = Topology.start(DemoLogs.of(sink, restrictedSink));
           DemoClient client = new DemoClient(topology.pki())) {
         console.println("Topology (mTLS between all hops; one demo CA; SPIFFE IDs under "
             + DemoPki.TRUST_DOMAIN + "):");
@@ -81,6 +88,9 @@ public final class MultiHopDemo {
       } // stopping the servers lets every request still in flight write its event
       console.println();
       console.printf("Events of all hops: %s (%d lines)%n", eventsFile.toAbsolutePath(), sink.lines());
+      console.printf("Restricted values of all hops: %s (%d lines; subjects, issuers, SANs, "
+          + "client addresses, client ids, actors, claims: for fewer readers)%n",
+          restrictedFile.toAbsolutePath(), restrictedSink.lines());
     }
 
     console.println();
@@ -97,7 +107,7 @@ public final class MultiHopDemo {
     for (Scenario s : scenarios) {
       results.add(new Result(s, answers.get(s), verdicts.get(s.requestId())));
     }
-    Report report = new Report(eventsFile, results, issuedTokens);
+    Report report = new Report(eventsFile, restrictedFile, results, issuedTokens);
 
     console.println();
     console.println("Expected and correlated verdicts:");
@@ -111,6 +121,16 @@ public final class MultiHopDemo {
         (System.nanoTime() - started) / 1e9);
     console.flush();
     return report;
+  }
+
+  /**
+   * The restricted file beside the events file: {@code identity-events.jsonl} gives {@code
+   * identity-events.restricted.jsonl}.
+   */
+  static Path restrictedFileFor(Path eventsFile) {
+    String name = eventsFile.getFileName().toString();
+    String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+    return eventsFile.resolveSibling(base + ".restricted.jsonl");
   }
 
   /** The correlator's verdict for each request id in the file. */
@@ -158,12 +178,15 @@ public final class MultiHopDemo {
   /** The outcome of a run. */
   static final class Report {
     final Path events;
+    /** The restricted stream: the values the events file carries as pseudonyms. */
+    final Path restricted;
     final List<Result> results;
     /** Every token the demo's issuer signed: none may appear in the events file. */
     final List<String> issuedTokens;
 
-    Report(Path events, List<Result> results, List<String> issuedTokens) {
+    Report(Path events, Path restricted, List<Result> results, List<String> issuedTokens) {
       this.events = events;
+      this.restricted = restricted;
       this.results = Collections.unmodifiableList(results);
       this.issuedTokens = List.copyOf(issuedTokens);
     }

@@ -1,6 +1,5 @@
 package dev.identitylog.examples;
 
-import dev.identitylog.emit.EventSink;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.Set;
 /**
  * The whole demo on localhost: a CA and a token issuer, the token service and the four hops, each
  * a real server on its own ephemeral port, started inner first so that each hop knows where its
- * next hop listens. All hops write to one {@link EventSink}.
+ * next hop listens. All hops write to the same {@link DemoLogs}: one general and one restricted
+ * stream.
  *
  * <pre>
  *   client ──TLS──▶ edge ──mTLS──▶ gateway ──mTLS──▶ backend ──gRPC mTLS──▶ inventory
@@ -38,7 +38,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** Generates the CA and the issuer, and starts everything. */
-  static Topology start(EventSink events) throws Exception {
+  static Topology start(DemoLogs logs) throws Exception {
     Topology t = new Topology(DemoPki.create(), DemoTokens.create());
     try {
       t.tokenService = t.add(TokenService.start(t.pki, t.tokens,
@@ -46,11 +46,11 @@ final class Topology implements AutoCloseable {
           // "archive" is still registered: the archive service it named was merged into the
           // backend, and the token service was never cleaned up either.
           Set.of(BackendHop.AUDIENCE, "archive")));
-      t.inventory = t.add(InventoryHop.start(t.pki, events,
+      t.inventory = t.add(InventoryHop.start(t.pki, logs,
           Set.of(DemoPki.spiffeId(BackendHop.NAME))));
-      t.backend = t.add(BackendHop.start(t.pki, events, t.tokenService, t.inventory.port()));
-      t.gateway = t.add(GatewayHop.start(t.pki, events, t.tokenService, t.backend.url()));
-      t.edge = t.add(EdgeHop.start(t.pki, events, t.gateway.url()));
+      t.backend = t.add(BackendHop.start(t.pki, logs, t.tokenService, t.inventory.port()));
+      t.gateway = t.add(GatewayHop.start(t.pki, logs, t.tokenService, t.backend.url()));
+      t.edge = t.add(EdgeHop.start(t.pki, logs, t.gateway.url()));
     } catch (Exception | Error e) {
       t.close();
       throw e;

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.identitylog.correlate.RequestVerdict;
+import dev.identitylog.emit.RestrictedFields;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,8 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiHopDemoTest {
   private static final String SCHEMA = "dev/identitylog/schema/identity-event-1.1.schema.json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PSEUDONYM = "hmac:[A-Za-z0-9_-]{22}";
   /** A JWS in compact form: three base64url parts, the first two JSON objects ("eyJ"). */
   private static final Pattern COMPACT_JWS =
       Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}");
@@ -44,6 +51,8 @@ class MultiHopDemoTest {
   private String console;
   private List<String> lines;
   private List<JsonNode> events;
+  private List<String> restrictedLines;
+  private List<JsonNode> restrictedEvents;
 
   @BeforeAll
   void runDemo(@TempDir Path dir) throws Exception {
@@ -56,6 +65,11 @@ class MultiHopDemoTest {
     events = new ArrayList<>();
     for (String line : lines) {
       events.add(JSON.readTree(line));
+    }
+    restrictedLines = Files.readAllLines(report.restricted, StandardCharsets.UTF_8);
+    restrictedEvents = new ArrayList<>();
+    for (String line : restrictedLines) {
+      restrictedEvents.add(JSON.readTree(line));
     }
   }
 
@@ -115,12 +129,18 @@ class MultiHopDemoTest {
       Set<ValidationMessage> problems = schema.validate(events.get(i));
       assertThat(problems).as("line %d: %s", i + 1, lines.get(i)).isEmpty();
     }
+    assertThat(restrictedEvents).hasSameSizeAs(events);
+    for (int i = 0; i < restrictedEvents.size(); i++) {
+      Set<ValidationMessage> problems = schema.validate(restrictedEvents.get(i));
+      assertThat(problems).as("restricted line %d: %s", i + 1, restrictedLines.get(i)).isEmpty();
+    }
   }
 
   @Test
   void noRawTokenReachesTheFile() throws Exception {
-    String file = Files.readString(report.events, StandardCharsets.UTF_8);
-    // Client tokens and the tokens the exchange minted alike.
+    String file = Files.readString(report.events, StandardCharsets.UTF_8)
+        + Files.readString(report.restricted, StandardCharsets.UTF_8);
+    // Client tokens and the tokens the exchange minted alike, in neither file.
     assertThat(report.issuedTokens).hasSizeGreaterThan(Scenario.all().size());
     for (String token : report.issuedTokens) {
       assertThat(file).doesNotContain(token);
@@ -128,6 +148,90 @@ class MultiHopDemoTest {
     }
     assertThat(COMPACT_JWS.matcher(file).find()).as("anything shaped like a JWT").isFalse();
     assertThat(file).doesNotContain("Bearer ").doesNotContain("PRIVATE KEY");
+  }
+
+  @Test
+  void theRestrictedFileSitsBesideTheEventsFileAndIsPrinted() {
+    assertThat(report.restricted.getParent()).isEqualTo(report.events.getParent());
+    assertThat(report.restricted.getFileName().toString()).isEqualTo("events.restricted.jsonl");
+    assertThat(console).contains("Restricted values of all hops: " + report.restricted.toAbsolutePath());
+  }
+
+  @Test
+  void everyLineOfEitherFileJoinsWithExactlyOneLineOfTheOther() {
+    Map<String, JsonNode> general = byJoinKey(events);
+    Map<String, JsonNode> restricted = byJoinKey(restrictedEvents);
+    assertThat(general).hasSize(events.size());
+    assertThat(restricted).hasSize(restrictedEvents.size());
+    assertThat(restricted.keySet()).isEqualTo(general.keySet());
+  }
+
+  @Test
+  void theEventsFileHoldsNoRestrictedValue() throws Exception {
+    String file = Files.readString(report.events, StandardCharsets.UTF_8);
+    Set<String> values = new TreeSet<>();
+    for (JsonNode e : restrictedEvents) {
+      e.fields().forEachRemaining(f -> {
+        if (RestrictedFields.isRestricted(f.getKey())) {
+          if (f.getValue().isArray()) {
+            f.getValue().forEach(v -> values.add(v.asText()));
+          } else {
+            values.add(f.getValue().asText());
+          }
+        }
+      });
+    }
+    // What the demo's parties are: alice's and bob's certificates, the CA, the token issuer,
+    // the token's subject, client and actors, and the address the edge forwards.
+    String aliceDn = "CN=alice,OU=customers,O=identity-log demo";
+    assertThat(values).contains(aliceDn, "alice", "urn:identitylog:demo:customer:alice",
+        "127.0.0.1", DemoPki.spiffeId(GatewayHop.NAME));
+    int checked = 0;
+    for (String value : values) {
+      if (value.equals("127.0.0.1")
+          || value.startsWith(DemoPki.TRUST_DOMAIN + "/")
+          || value.endsWith(".identitylog.test")) {
+        // General by the standard's list, under other names: every hop's peer is on loopback
+        // (network.peer.address), a workload's SPIFFE ID is identity.workload.id and
+        // identity.cert.forwarded_by, and a server's DNS SAN is the server.address its callers
+        // log. A customer's values have no such second name.
+        continue;
+      }
+      assertThat(file).as("the events file holds the restricted value %s", value)
+          .doesNotContain(value);
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(5);
+    assertThat(file).doesNotContain("alice").doesNotContain("bob");
+  }
+
+  @Test
+  void theCorrelatorGivesTheSameVerdictsWithTheRestrictedValuesJoinedBackIn(@TempDir Path dir)
+      throws Exception {
+    Map<String, JsonNode> restricted = byJoinKey(restrictedEvents);
+    StringBuilder whole = new StringBuilder();
+    for (JsonNode e : events) {
+      ObjectNode merged = ((ObjectNode) e).deepCopy();
+      restricted.get(joinKey(e)).fields().forEachRemaining(f -> {
+        if (RestrictedFields.isRestricted(f.getKey())) {
+          merged.set(f.getKey(), f.getValue());
+        }
+      });
+      whole.append(JSON.writeValueAsString(merged)).append('\n');
+    }
+    Path wholeFile = dir.resolve("whole.jsonl");
+    Files.writeString(wholeFile, whole, StandardCharsets.UTF_8);
+
+    Map<String, RequestVerdict> fromGeneral = MultiHopDemo.correlate(report.events);
+    Map<String, RequestVerdict> fromWhole = MultiHopDemo.correlate(wholeFile);
+    assertThat(fromGeneral.keySet()).isEqualTo(fromWhole.keySet());
+    for (Scenario s : Scenario.all()) {
+      RequestVerdict g = fromGeneral.get(s.requestId());
+      RequestVerdict w = fromWhole.get(s.requestId());
+      assertThat(g.verdict()).as(s.requestId()).isEqualTo(w.verdict());
+      assertThat(g.verdictHop()).as(s.requestId()).isEqualTo(w.verdictHop());
+      assertThat(g.verdictReason()).as(s.requestId()).isEqualTo(w.verdictReason());
+    }
   }
 
   @Test
@@ -153,9 +257,16 @@ class MultiHopDemoTest {
     String gateway = DemoPki.spiffeId(GatewayHop.NAME);
     assertThat(backend.path("identity.workload.id").asText()).isEqualTo(gateway);
     assertThat(backend.path("identity.token.audience").toString()).isEqualTo("[\"backend\"]");
-    assertThat(backend.path("identity.token.actor_chain").toString())
+    // Who acts for whom is restricted: the events file has pseudonyms, its partner the values.
+    JsonNode partner = byJoinKey(restrictedEvents).get(joinKey(backend));
+    assertThat(backend.path("identity.token.actor_chain").get(0).asText()).matches(PSEUDONYM);
+    assertThat(backend.path("identity.token.subject").asText()).matches(PSEUDONYM);
+    assertThat(partner.path("identity.token.actor_chain").toString())
         .isEqualTo("[\"" + gateway + "\"]");
-    assertThat(backend.path("identity.token.subject").asText()).isEqualTo("alice");
+    assertThat(partner.path("identity.token.subject").asText()).isEqualTo("alice");
+    // One party, one pseudonym at every hop: alice at the gateway and at the backend.
+    assertThat(backend.path("identity.token.subject").asText()).isEqualTo(
+        server("demo-01-success", "gateway").path("identity.token.subject").asText());
     assertThat(backend.path("identity.token.hash").asText())
         .isNotEqualTo(server("demo-01-success", "gateway").path("identity.token.hash").asText());
     assertThat(backend.path("identity.authz.policy").asText()).isEqualTo(BackendHop.SCOPE);
@@ -180,6 +291,23 @@ class MultiHopDemoTest {
     JsonNode backend = server("demo-13-legacy-hop-drops-traceparent", "backend");
     assertThat(backend.path("identity.trace.origin").asText()).isEqualTo("generated");
     assertThat(backend.path("trace.id").asText()).isNotEqualTo(gateway.path("trace.id").asText());
+  }
+
+  /** Each line by trace.id + span.id + identity.request.id; a key seen twice fails the test. */
+  private static Map<String, JsonNode> byJoinKey(List<JsonNode> lines) {
+    Map<String, JsonNode> out = new HashMap<>();
+    for (JsonNode e : lines) {
+      assertThat(out.put(joinKey(e), e)).as("one line per join key: %s", e).isNull();
+    }
+    return out;
+  }
+
+  private static String joinKey(JsonNode e) {
+    assertThat(e.path("trace.id").asText()).hasSize(32);
+    assertThat(e.path("span.id").asText()).hasSize(16);
+    assertThat(e.path("identity.request.id").asText()).isNotEmpty();
+    return e.path("trace.id").asText() + "/" + e.path("span.id").asText() + "/"
+        + e.path("identity.request.id").asText();
   }
 
   private Set<String> services(String eventName) {
