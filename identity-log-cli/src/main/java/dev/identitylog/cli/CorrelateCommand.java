@@ -104,11 +104,12 @@ public final class CorrelateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String prefix = ErrorHandler.prefix(spec.commandLine());
     Settings settings;
     try {
       settings = settings();
     } catch (IllegalArgumentException e) {
-      err.println("correlate: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       err.flush();
       return 2;
     }
@@ -117,11 +118,11 @@ public final class CorrelateCommand implements Callable<Integer> {
     try {
       stream = open();
     } catch (IllegalArgumentException e) {
-      err.println("correlate: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       err.flush();
       return 2;
     } catch (IOException e) {
-      err.println("correlate: cannot read input: " + message(e));
+      err.println(prefix + "cannot read input: " + message(e));
       err.flush();
       return 2;
     }
@@ -146,7 +147,7 @@ public final class CorrelateCommand implements Callable<Integer> {
         if ((s.events() & 0xfff) == 0) {
           long now = nanoTime.getAsLong();
           if (now - started >= PROGRESS_AFTER_NANOS && now - lastReport >= PROGRESS_EVERY_NANOS) {
-            progress(err, s.events(), now - started);
+            progress(err, prefix, s.events(), now - started);
             lastReport = now;
             reported = true;
           }
@@ -156,12 +157,12 @@ public final class CorrelateCommand implements Callable<Integer> {
       output.finish();
       out.flush();
       if (reported) {
-        progress(err, s.events(), nanoTime.getAsLong() - started);
+        progress(err, prefix, s.events(), nanoTime.getAsLong() - started);
       }
-      summary(err, s, correlator);
+      summary(err, prefix, s, correlator);
     } catch (IOException e) {
       out.flush();
-      err.println("correlate: read error: " + message(e));
+      err.println(prefix + "read error: " + message(e));
       err.flush();
       return 2;
     }
@@ -182,7 +183,7 @@ public final class CorrelateCommand implements Callable<Integer> {
     Settings s = new Settings();
     String f = format.trim().toLowerCase(Locale.ROOT);
     if (!f.equals("json") && !f.equals("table")) {
-      throw new IllegalArgumentException("--format must be json or table, not '" + format + "'");
+      throw new IllegalArgumentException("--format must be json or table");
     }
     s.table = f.equals("table");
     s.window = duration(window);
@@ -202,8 +203,8 @@ public final class CorrelateCommand implements Callable<Integer> {
       for (String code : verdicts) {
         Verdict v = Verdict.fromCode(code);
         if (v == null) {
-          throw new IllegalArgumentException("--verdict: unknown verdict '" + code
-              + "' (ok, authn_failure, authz_failure, dependency_failure,"
+          throw new IllegalArgumentException("--verdict: unknown verdict"
+              + " (expected ok, authn_failure, authz_failure, dependency_failure,"
               + " token_exchange_failure, trace_broken, unknown)");
         }
         wanted.add(v);
@@ -229,11 +230,17 @@ public final class CorrelateCommand implements Callable<Integer> {
       return OffsetDateTime.parse(value.trim()).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          option + " must be an RFC 3339 time such as 2026-11-28T09:00:00Z, not '" + value + "'");
+          option + " must be an RFC 3339 time such as 2026-11-28T09:00:00Z");
     }
   }
 
-  /** 30s, 500ms, 2m, 1h, a number of seconds, or ISO-8601 (PT30S). */
+  /**
+   * The longest window: a request open for a week of event time is a mistake, and longer ones
+   * overflow the arithmetic of event times in milliseconds.
+   */
+  static final Duration MAX_WINDOW = Duration.ofDays(7);
+
+  /** 30s, 500ms, 2m, 1h, a number of seconds, or ISO-8601 (PT30S); at most {@link #MAX_WINDOW}. */
   static Duration duration(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     Duration d = null;
@@ -245,18 +252,20 @@ public final class CorrelateCommand implements Callable<Integer> {
       } else if (v.endsWith("s")) {
         d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
       } else if (v.endsWith("m")) {
-        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 60));
       } else if (v.endsWith("h")) {
-        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 3600);
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 3600));
+      } else if (v.endsWith("d")) {
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 86400));
       } else {
         d = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
       }
     } catch (RuntimeException e) {
       d = null;
     }
-    if (d == null || d.isNegative() || d.isZero()) {
+    if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_WINDOW) > 0) {
       throw new IllegalArgumentException(
-          "--window must be a positive duration such as 30s, 500ms or 2m, not '" + value + "'");
+          "--window must be a positive duration of at most 7d, such as 30s, 500ms, 2m or 1h");
     }
     return d;
   }
@@ -277,16 +286,16 @@ public final class CorrelateCommand implements Callable<Integer> {
       try {
         p = Paths.get(f);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(f + ": not a valid path");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": invalid path");
       }
       if (!Files.exists(p)) {
-        throw new IllegalArgumentException(f + ": no such file");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": no such file");
       }
       if (Files.isDirectory(p)) {
-        throw new IllegalArgumentException(f + ": is a directory");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": is a directory");
       }
       if (!Files.isReadable(p)) {
-        throw new IllegalArgumentException(f + ": permission denied");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": permission denied");
       }
       b.add(p);
     }
@@ -295,13 +304,13 @@ public final class CorrelateCommand implements Callable<Integer> {
 
   // ---- reporting --------------------------------------------------------------------------
 
-  private static void progress(PrintWriter err, long events, long nanos) {
+  private static void progress(PrintWriter err, String prefix, long events, long nanos) {
     long perSecond = nanos <= 0 ? 0 : (long) (events / (nanos / 1e9));
-    err.printf(Locale.ROOT, "correlate: %,d events read, %,d events/s%n", events, perSecond);
+    err.printf(Locale.ROOT, "%s%,d events read, %,d events/s%n", prefix, events, perSecond);
     err.flush();
   }
 
-  private static void summary(PrintWriter err, EventStream s, Correlator c) {
+  private static void summary(PrintWriter err, String prefix, EventStream s, Correlator c) {
     List<String> notes = new ArrayList<>();
     if (s.malformedLines() > 0) {
       notes.add(s.malformedLines() + (s.malformedLines() == 1 ? " line" : " lines")
@@ -324,7 +333,7 @@ public final class CorrelateCommand implements Callable<Integer> {
           + " counted once");
     }
     if (!notes.isEmpty()) {
-      err.println("correlate: " + String.join("; ", notes));
+      err.println(prefix + String.join("; ", notes));
     }
   }
 

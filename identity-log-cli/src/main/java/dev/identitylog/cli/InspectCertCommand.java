@@ -42,16 +42,16 @@ final class InspectCertCommand implements Callable<Integer> {
     try {
       certificates = Certificates.parse(bytes);
     } catch (CertificateParseException e) {
-      throw new CliException(file + ": " + e.getMessage(), e);
+      throw new CliException(Inputs.shown(file) + ": " + e.getMessage(), e);
     }
     if (certificates.isEmpty()) {
-      throw new CliException(file + ": no certificate found");
+      throw new CliException(Inputs.shown(file) + ": no certificate found");
     }
     Output out = format.open(root.out);
     for (X509Certificate certificate : certificates) {
       CertificateFacts facts = CertificateFacts.of(certificate);
       if (facts.problem() != null && facts.sha256() == null) {
-        throw new CliException(file + ": unreadable certificate (" + facts.problem().code() + ")");
+        throw new CliException(Inputs.shown(file) + ": unreadable certificate (" + facts.problem().code() + ")");
       }
       out.event(facts.applyClient(IdentityEvent.builder()).build());
     }

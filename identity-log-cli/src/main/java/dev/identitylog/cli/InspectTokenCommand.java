@@ -41,8 +41,20 @@ final class InspectTokenCommand implements Callable<Integer> {
 
   @Mixin FormatOption format;
 
-  @Parameters(index = "0", paramLabel = "TOKEN|-", description = "The token; - reads it from standard input.")
-  String token;
+  /**
+   * The token, or {@code Bearer}/{@code DPoP} and the token as two arguments: the natural paste of
+   * an unquoted Authorization value. Two words are accepted only in that form, so nothing is
+   * guessed.
+   */
+  @Parameters(
+      index = "0..1",
+      arity = "1..2",
+      paramLabel = "TOKEN|-",
+      description = {
+        "The token; - reads it from standard input.",
+        "Also: Bearer TOKEN or DPoP TOKEN, the Authorization value unquoted."
+      })
+  List<String> token;
 
   @Option(names = "--jwks", paramLabel = "FILE", description = "A JWK set to verify the signature with (sets identity.token.verified).")
   String jwks;
@@ -55,9 +67,7 @@ final class InspectTokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String raw = Inputs.STDIN.equals(token)
-        ? new String(Inputs.readAll(token, root.in, MAX_BYTES), StandardCharsets.UTF_8).strip()
-        : token.strip();
+    String raw = rawToken();
     String bearer = Credentials.bearerToken(raw);
     if (bearer != null) {
       raw = bearer;
@@ -72,7 +82,7 @@ final class InspectTokenCommand implements Callable<Integer> {
         config.verificationKeys(
             JWKSet.parse(new String(Inputs.readAll(jwks, root.in, MAX_BYTES), StandardCharsets.UTF_8)));
       } catch (java.text.ParseException e) {
-        throw new CliException(jwks + ": not a JWK set: " + ErrorHandler.oneLine(e.getMessage()));
+        throw new CliException(Inputs.shown(jwks) + ": not a JWK set");
       }
     }
     if (hashKey != null) {
@@ -105,19 +115,39 @@ final class InspectTokenCommand implements Callable<Integer> {
     return IdentityLogCli.OK;
   }
 
+  /** The one credential the arguments name; never echoes an argument in an error. */
+  private String rawToken() {
+    String first = token.get(0);
+    if (token.size() > 2) {
+      throw new CliException("unexpected argument at position 3 (" + UsageMessages.NOT_SHOWN + ")");
+    }
+    if (token.size() == 2) {
+      String scheme = first.strip();
+      if (!scheme.equalsIgnoreCase("Bearer") && !scheme.equalsIgnoreCase("DPoP")) {
+        throw new CliException("unexpected argument at position 2 (" + UsageMessages.NOT_SHOWN
+            + "); give one token, or Bearer TOKEN / DPoP TOKEN");
+      }
+      return scheme + " " + token.get(1).strip();
+    }
+    if (Inputs.STDIN.equals(first)) {
+      return new String(Inputs.readAll(first, root.in, MAX_BYTES), StandardCharsets.UTF_8).strip();
+    }
+    return first.strip();
+  }
+
   private String certificateSha256(String name) {
     Inputs.requireReadable(List.of(name));
     try {
       List<X509Certificate> certs = Certificates.parse(Inputs.readAll(name, root.in, MAX_BYTES));
       if (certs.isEmpty()) {
-        throw new CliException(name + ": no certificate found");
+        throw new CliException(Inputs.shown(name) + ": no certificate found");
       }
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(certs.get(0).getEncoded());
       return HexFormat.of().withUpperCase().formatHex(digest);
     } catch (CertificateParseException e) {
-      throw new CliException(name + ": " + e.getMessage(), e);
+      throw new CliException(Inputs.shown(name) + ": " + e.getMessage(), e);
     } catch (java.security.GeneralSecurityException e) {
-      throw new CliException(name + ": " + ErrorHandler.oneLine(e), e);
+      throw new CliException(Inputs.shown(name) + ": " + ErrorHandler.oneLine(e), e);
     }
   }
 }
