@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
       "Files may be gzip; several files are merged by time. Lines that are not JSON objects"
           + " are skipped and counted on stderr."
     },
-    footer = {"%nExit codes: 0 success, 2 usage error or unreadable input."})
+    footer = {"%nExit codes: 0 success, 2 usage error, unreadable input, or input without a"
+        + " single identity event to join."})
 public final class CorrelateCommand implements Callable<Integer> {
   private static final long PROGRESS_AFTER_NANOS = 3_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
@@ -96,6 +97,14 @@ public final class CorrelateCommand implements Callable<Integer> {
           + " 2m, PT1M also work). Bounds memory.")
   String window = "30s";
 
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "N",
+      description = "Requests held open at once (default 100000, a few KiB each). Past it the"
+          + " request idle longest is finished early and counted on stderr; this bounds memory"
+          + " also for lines without a timestamp.")
+  String maxInFlight;
+
   // Seams for tests: where "-" reads from, and the clock for progress reports.
   InputStream stdin = System.in;
   LongSupplier nanoTime = System::nanoTime;
@@ -131,6 +140,7 @@ public final class CorrelateCommand implements Callable<Integer> {
     Predicate<RequestVerdict> filter = settings.filter;
     Correlator correlator = Correlator.builder()
         .window(settings.window)
+        .maxInFlight(settings.maxInFlight)
         .onVerdict(v -> {
           if (filter.test(v)) {
             output.add(v);
@@ -154,6 +164,12 @@ public final class CorrelateCommand implements Callable<Integer> {
         }
       }
       correlator.finish();
+      if (correlator.requests() == 0) {
+        // Nothing to join is an input error, not an empty success: say what the lines were.
+        err.println(prefix + nothingToJoin(s, correlator));
+        err.flush();
+        return 2;
+      }
       output.finish();
       out.flush();
       if (reported) {
@@ -176,6 +192,7 @@ public final class CorrelateCommand implements Callable<Integer> {
   private static final class Settings {
     boolean table;
     Duration window;
+    int maxInFlight = Correlator.DEFAULT_MAX_IN_FLIGHT;
     Predicate<RequestVerdict> filter = v -> true;
   }
 
@@ -187,6 +204,17 @@ public final class CorrelateCommand implements Callable<Integer> {
     }
     s.table = f.equals("table");
     s.window = duration(window);
+    if (maxInFlight != null) {
+      try {
+        s.maxInFlight = Integer.parseInt(maxInFlight.trim());
+      } catch (NumberFormatException e) {
+        s.maxInFlight = 0;
+      }
+      if (s.maxInFlight < 1) {
+        throw new IllegalArgumentException("--max-in-flight must be a whole number from 1 to "
+            + Integer.MAX_VALUE);
+      }
+    }
     if (trace != null) {
       String t = trace.trim().toLowerCase(Locale.ROOT);
       if (t.isEmpty()) {
@@ -328,6 +356,11 @@ public final class CorrelateCommand implements Callable<Integer> {
       notes.add(c.dropped() + (c.dropped() == 1 ? " event" : " events")
           + " dropped: too many for one request");
     }
+    if (c.finishedEarly() > 0) {
+      notes.add(c.finishedEarly() + (c.finishedEarly() == 1 ? " request" : " requests")
+          + " finished early: more than the --max-in-flight bound open at once (lines without"
+          + " timestamp, or too short a --max-in-flight)");
+    }
     if (c.duplicates() > 0) {
       notes.add(c.duplicates() + (c.duplicates() == 1 ? " duplicate event" : " duplicate events")
           + " counted once");
@@ -335,6 +368,32 @@ public final class CorrelateCommand implements Callable<Integer> {
     if (!notes.isEmpty()) {
       err.println(prefix + String.join("; ", notes));
     }
+  }
+
+  /** Why no request came out: how many lines were read and what they were instead. */
+  static String nothingToJoin(EventStream s, Correlator c) {
+    long blank = s.lines() - s.malformedLines() - s.otherLines() - s.events();
+    StringBuilder sb = new StringBuilder("no request to correlate: ");
+    sb.append(s.lines()).append(s.lines() == 1 ? " line read" : " lines read");
+    List<String> parts = new ArrayList<>();
+    if (s.malformedLines() > 0) {
+      parts.add(s.malformedLines() + " not a JSON object");
+    }
+    if (s.otherLines() > 0) {
+      parts.add(s.otherLines() + " JSON but not an identity event (no event.name identity.server"
+          + " or identity.client, nor a hop access-log line with service.name and trace.id or"
+          + " identity.request.id)");
+    }
+    if (c.unjoinable() > 0) {
+      parts.add(c.unjoinable() + " identity events without a trace, span or request id");
+    }
+    if (blank > 0) {
+      parts.add(blank + " blank");
+    }
+    if (!parts.isEmpty()) {
+      sb.append(": ").append(String.join(", ", parts));
+    }
+    return sb.toString();
   }
 
   private static String message(IOException e) {
