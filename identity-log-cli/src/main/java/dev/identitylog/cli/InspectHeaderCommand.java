@@ -62,7 +62,11 @@ final class InspectHeaderCommand implements Callable<Integer> {
     List<IdentityEvent> results;
     switch (header) {
       case "traceparent":
-        results = List.of(trace(TraceParent.parse(value, null), header));
+        TraceContext parsed = TraceParent.parse(value, null);
+        if (parsed == null) {
+          throw new CliException("invalid traceparent: " + TraceparentProblem.of(value));
+        }
+        results = List.of(trace(parsed, header));
         break;
       case "b3":
         results = List.of(trace(B3.parseSingle(value), header));
