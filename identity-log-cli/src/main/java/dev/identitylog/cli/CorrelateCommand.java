@@ -385,7 +385,8 @@ public final class CorrelateCommand implements Callable<Integer> {
           + " identity.request.id)");
     }
     if (c.unjoinable() > 0) {
-      parts.add(c.unjoinable() + " identity events without a trace, span or request id");
+      parts.add(c.unjoinable() + (c.unjoinable() == 1 ? " identity event" : " identity events")
+          + " without a trace, span or request id");
     }
     if (blank > 0) {
       parts.add(blank + " blank");

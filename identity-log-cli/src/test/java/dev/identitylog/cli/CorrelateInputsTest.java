@@ -76,7 +76,7 @@ class CorrelateInputsTest {
     assertThat(r.out).isEmpty();
     assertThat(r.err).hasLineCount(1).startsWith("identity-log correlate: no request to correlate: 4 lines read: "
         + "1 not a JSON object, 1 JSON but not an identity event")
-        .contains("1 identity events without a trace, span or request id").contains("1 blank");
+        .contains("1 identity event without a trace, span or request id").contains("1 blank");
 
     Cli empty = Cli.run("correlate", write("empty.log", List.of()).toString());
     assertThat(empty.code).isEqualTo(2);
