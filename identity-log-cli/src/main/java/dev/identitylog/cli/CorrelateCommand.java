@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
       "Files may be gzip; several files are merged by time. Lines that are not JSON objects"
           + " are skipped and counted on stderr."
     },
-    footer = {"%nExit codes: 0 success, 2 usage error or unreadable input."})
+    footer = {"%nExit codes: 0 success, 2 usage error, unreadable input, or input without a"
+        + " single identity event to join."})
 public final class CorrelateCommand implements Callable<Integer> {
   private static final long PROGRESS_AFTER_NANOS = 3_000_000_000L;
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
@@ -96,6 +97,14 @@ public final class CorrelateCommand implements Callable<Integer> {
           + " 2m, PT1M also work). Bounds memory.")
   String window = "30s";
 
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "N",
+      description = "Requests held open at once (default 100000, a few KiB each). Past it the"
+          + " request idle longest is finished early and counted on stderr; this bounds memory"
+          + " also for lines without a timestamp.")
+  String maxInFlight;
+
   // Seams for tests: where "-" reads from, and the clock for progress reports.
   InputStream stdin = System.in;
   LongSupplier nanoTime = System::nanoTime;
@@ -104,11 +113,12 @@ public final class CorrelateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String prefix = ErrorHandler.prefix(spec.commandLine());
     Settings settings;
     try {
       settings = settings();
     } catch (IllegalArgumentException e) {
-      err.println("correlate: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       err.flush();
       return 2;
     }
@@ -117,11 +127,11 @@ public final class CorrelateCommand implements Callable<Integer> {
     try {
       stream = open();
     } catch (IllegalArgumentException e) {
-      err.println("correlate: " + e.getMessage());
+      err.println(prefix + e.getMessage());
       err.flush();
       return 2;
     } catch (IOException e) {
-      err.println("correlate: cannot read input: " + message(e));
+      err.println(prefix + "cannot read input: " + message(e));
       err.flush();
       return 2;
     }
@@ -130,6 +140,7 @@ public final class CorrelateCommand implements Callable<Integer> {
     Predicate<RequestVerdict> filter = settings.filter;
     Correlator correlator = Correlator.builder()
         .window(settings.window)
+        .maxInFlight(settings.maxInFlight)
         .onVerdict(v -> {
           if (filter.test(v)) {
             output.add(v);
@@ -146,22 +157,28 @@ public final class CorrelateCommand implements Callable<Integer> {
         if ((s.events() & 0xfff) == 0) {
           long now = nanoTime.getAsLong();
           if (now - started >= PROGRESS_AFTER_NANOS && now - lastReport >= PROGRESS_EVERY_NANOS) {
-            progress(err, s.events(), now - started);
+            progress(err, prefix, s.events(), now - started);
             lastReport = now;
             reported = true;
           }
         }
       }
       correlator.finish();
+      if (correlator.requests() == 0) {
+        // Nothing to join is an input error, not an empty success: say what the lines were.
+        err.println(prefix + nothingToJoin(s, correlator));
+        err.flush();
+        return 2;
+      }
       output.finish();
       out.flush();
       if (reported) {
-        progress(err, s.events(), nanoTime.getAsLong() - started);
+        progress(err, prefix, s.events(), nanoTime.getAsLong() - started);
       }
-      summary(err, s, correlator);
+      summary(err, prefix, s, correlator);
     } catch (IOException e) {
       out.flush();
-      err.println("correlate: read error: " + message(e));
+      err.println(prefix + "read error: " + message(e));
       err.flush();
       return 2;
     }
@@ -175,6 +192,7 @@ public final class CorrelateCommand implements Callable<Integer> {
   private static final class Settings {
     boolean table;
     Duration window;
+    int maxInFlight = Correlator.DEFAULT_MAX_IN_FLIGHT;
     Predicate<RequestVerdict> filter = v -> true;
   }
 
@@ -182,10 +200,21 @@ public final class CorrelateCommand implements Callable<Integer> {
     Settings s = new Settings();
     String f = format.trim().toLowerCase(Locale.ROOT);
     if (!f.equals("json") && !f.equals("table")) {
-      throw new IllegalArgumentException("--format must be json or table, not '" + format + "'");
+      throw new IllegalArgumentException("--format must be json or table");
     }
     s.table = f.equals("table");
     s.window = duration(window);
+    if (maxInFlight != null) {
+      try {
+        s.maxInFlight = Integer.parseInt(maxInFlight.trim());
+      } catch (NumberFormatException e) {
+        s.maxInFlight = 0;
+      }
+      if (s.maxInFlight < 1) {
+        throw new IllegalArgumentException("--max-in-flight must be a whole number from 1 to "
+            + Integer.MAX_VALUE);
+      }
+    }
     if (trace != null) {
       String t = trace.trim().toLowerCase(Locale.ROOT);
       if (t.isEmpty()) {
@@ -202,8 +231,8 @@ public final class CorrelateCommand implements Callable<Integer> {
       for (String code : verdicts) {
         Verdict v = Verdict.fromCode(code);
         if (v == null) {
-          throw new IllegalArgumentException("--verdict: unknown verdict '" + code
-              + "' (ok, authn_failure, authz_failure, dependency_failure,"
+          throw new IllegalArgumentException("--verdict: unknown verdict"
+              + " (expected ok, authn_failure, authz_failure, dependency_failure,"
               + " token_exchange_failure, trace_broken, unknown)");
         }
         wanted.add(v);
@@ -229,11 +258,17 @@ public final class CorrelateCommand implements Callable<Integer> {
       return OffsetDateTime.parse(value.trim()).toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          option + " must be an RFC 3339 time such as 2026-11-28T09:00:00Z, not '" + value + "'");
+          option + " must be an RFC 3339 time such as 2026-11-28T09:00:00Z");
     }
   }
 
-  /** 30s, 500ms, 2m, 1h, a number of seconds, or ISO-8601 (PT30S). */
+  /**
+   * The longest window: a request open for a week of event time is a mistake, and longer ones
+   * overflow the arithmetic of event times in milliseconds.
+   */
+  static final Duration MAX_WINDOW = Duration.ofDays(7);
+
+  /** 30s, 500ms, 2m, 1h, a number of seconds, or ISO-8601 (PT30S); at most {@link #MAX_WINDOW}. */
   static Duration duration(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     Duration d = null;
@@ -245,18 +280,20 @@ public final class CorrelateCommand implements Callable<Integer> {
       } else if (v.endsWith("s")) {
         d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
       } else if (v.endsWith("m")) {
-        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 60));
       } else if (v.endsWith("h")) {
-        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 3600);
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 3600));
+      } else if (v.endsWith("d")) {
+        d = Duration.ofSeconds(Math.multiplyExact(Long.parseLong(v.substring(0, v.length() - 1).trim()), 86400));
       } else {
         d = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
       }
     } catch (RuntimeException e) {
       d = null;
     }
-    if (d == null || d.isNegative() || d.isZero()) {
+    if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_WINDOW) > 0) {
       throw new IllegalArgumentException(
-          "--window must be a positive duration such as 30s, 500ms or 2m, not '" + value + "'");
+          "--window must be a positive duration of at most 7d, such as 30s, 500ms, 2m or 1h");
     }
     return d;
   }
@@ -277,16 +314,16 @@ public final class CorrelateCommand implements Callable<Integer> {
       try {
         p = Paths.get(f);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(f + ": not a valid path");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": invalid path");
       }
       if (!Files.exists(p)) {
-        throw new IllegalArgumentException(f + ": no such file");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": no such file");
       }
       if (Files.isDirectory(p)) {
-        throw new IllegalArgumentException(f + ": is a directory");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": is a directory");
       }
       if (!Files.isReadable(p)) {
-        throw new IllegalArgumentException(f + ": permission denied");
+        throw new IllegalArgumentException("cannot read " + Inputs.shown(f) + ": permission denied");
       }
       b.add(p);
     }
@@ -295,13 +332,13 @@ public final class CorrelateCommand implements Callable<Integer> {
 
   // ---- reporting --------------------------------------------------------------------------
 
-  private static void progress(PrintWriter err, long events, long nanos) {
+  private static void progress(PrintWriter err, String prefix, long events, long nanos) {
     long perSecond = nanos <= 0 ? 0 : (long) (events / (nanos / 1e9));
-    err.printf(Locale.ROOT, "correlate: %,d events read, %,d events/s%n", events, perSecond);
+    err.printf(Locale.ROOT, "%s%,d events read, %,d events/s%n", prefix, events, perSecond);
     err.flush();
   }
 
-  private static void summary(PrintWriter err, EventStream s, Correlator c) {
+  private static void summary(PrintWriter err, String prefix, EventStream s, Correlator c) {
     List<String> notes = new ArrayList<>();
     if (s.malformedLines() > 0) {
       notes.add(s.malformedLines() + (s.malformedLines() == 1 ? " line" : " lines")
@@ -319,13 +356,45 @@ public final class CorrelateCommand implements Callable<Integer> {
       notes.add(c.dropped() + (c.dropped() == 1 ? " event" : " events")
           + " dropped: too many for one request");
     }
+    if (c.finishedEarly() > 0) {
+      notes.add(c.finishedEarly() + (c.finishedEarly() == 1 ? " request" : " requests")
+          + " finished early: more than the --max-in-flight bound open at once (lines without"
+          + " timestamp, or too short a --max-in-flight)");
+    }
     if (c.duplicates() > 0) {
       notes.add(c.duplicates() + (c.duplicates() == 1 ? " duplicate event" : " duplicate events")
           + " counted once");
     }
     if (!notes.isEmpty()) {
-      err.println("correlate: " + String.join("; ", notes));
+      err.println(prefix + String.join("; ", notes));
     }
+  }
+
+  /** Why no request came out: how many lines were read and what they were instead. */
+  static String nothingToJoin(EventStream s, Correlator c) {
+    long blank = s.lines() - s.malformedLines() - s.otherLines() - s.events();
+    StringBuilder sb = new StringBuilder("no request to correlate: ");
+    sb.append(s.lines()).append(s.lines() == 1 ? " line read" : " lines read");
+    List<String> parts = new ArrayList<>();
+    if (s.malformedLines() > 0) {
+      parts.add(s.malformedLines() + " not a JSON object");
+    }
+    if (s.otherLines() > 0) {
+      parts.add(s.otherLines() + " JSON but not an identity event (no event.name identity.server"
+          + " or identity.client, nor a hop access-log line with service.name and trace.id or"
+          + " identity.request.id)");
+    }
+    if (c.unjoinable() > 0) {
+      parts.add(c.unjoinable() + (c.unjoinable() == 1 ? " identity event" : " identity events")
+          + " without a trace, span or request id");
+    }
+    if (blank > 0) {
+      parts.add(blank + " blank");
+    }
+    if (!parts.isEmpty()) {
+      sb.append(": ").append(String.join(", ", parts));
+    }
+    return sb.toString();
   }
 
   private static String message(IOException e) {

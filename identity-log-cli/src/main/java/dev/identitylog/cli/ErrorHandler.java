@@ -21,7 +21,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
 
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
-    report(ex.getCommandLine(), oneLine(ex.getMessage()) + " (see --help)");
+    report(ex.getCommandLine(), UsageMessages.of(ex, args) + " (see --help)");
     return IdentityLogCli.USAGE;
   }
 
@@ -39,9 +39,13 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
   }
 
   private void report(CommandLine cl, String message) {
-    String name = cl == null ? "identity-log" : cl.getCommandSpec().qualifiedName();
-    err.println(name + ": " + message);
+    err.println(prefix(cl) + message);
     err.flush();
+  }
+
+  /** The one prefix of every line the commands write on stderr: {@code identity-log <command>: }. */
+  static String prefix(CommandLine cl) {
+    return (cl == null ? "identity-log" : cl.getCommandSpec().qualifiedName()) + ": ";
   }
 
   static String oneLine(Throwable t) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -143,14 +146,83 @@ final class EventLinter {
       return List.of(new Violation(ROOT, NOT_AN_OBJECT));
     }
     Set<Violation> found = new LinkedHashSet<>(); // the same problem can come from two keywords
-    for (ValidationMessage m : schemaFor(node).validate(node)) {
-      found.add(new Violation(field(m), problem(m)));
+    // A number no 64-bit field can hold (1e999999 reads as infinity) is its field's violation; the
+    // validator, which fails on such numbers, sees a zero in its place and its verdict on that
+    // field is dropped.
+    Set<String> outOfRange = new LinkedHashSet<>();
+    defuse(node, "", outOfRange);
+    for (String f : outOfRange) {
+      found.add(new Violation(f, OUT_OF_RANGE));
+    }
+    try {
+      for (ValidationMessage m : schemaFor(node).validate(node)) {
+        String f = field(m);
+        if (!outOfRange.contains(f)) {
+          found.add(new Violation(f, problem(m)));
+        }
+      }
+    } catch (RuntimeException e) {
+      // One line the validator cannot handle is that line's violation, never the end of the run.
+      found.add(new Violation(ROOT, "cannot be checked (" + e.getClass().getSimpleName() + ")"));
     }
     rules(node, found);
     List<Violation> out = new ArrayList<>(found);
     out.sort(Comparator.comparingInt(Violation::order)); // stable: keeps the validator's order within a field
     return out;
   }
+
+  /**
+   * Replaces every number outside the signed 64-bit range (or not finite) with 0, collecting the
+   * paths, worded as {@link #field}, of the numbers replaced.
+   */
+  private static void defuse(JsonNode node, String path, Set<String> found) {
+    if (node.isObject()) {
+      ObjectNode object = (ObjectNode) node;
+      List<String> names = new ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode child = object.get(name);
+        String p = path.isEmpty() ? name : path + "." + name;
+        if (hostile(child)) {
+          object.put(name, 0);
+          found.add(p);
+        } else if (child.isContainerNode()) {
+          defuse(child, p, found);
+        }
+      }
+    } else if (node.isArray()) {
+      ArrayNode array = (ArrayNode) node;
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode child = array.get(i);
+        String p = path + "[" + i + "]";
+        if (hostile(child)) {
+          array.set(i, IntNode.valueOf(0));
+          found.add(p);
+        } else if (child.isContainerNode()) {
+          defuse(child, p, found);
+        }
+      }
+    }
+  }
+
+  private static boolean hostile(JsonNode n) {
+    if (!n.isNumber()) {
+      return false;
+    }
+    if (n.isIntegralNumber()) {
+      return !n.canConvertToLong();
+    }
+    if (n.isBigDecimal()) {
+      java.math.BigDecimal d = n.decimalValue();
+      return d.scale() < -18 || d.abs().compareTo(LONG_RANGE) > 0;
+    }
+    double d = n.doubleValue();
+    return !Double.isFinite(d) || Math.abs(d) > 9.2e18;
+  }
+
+  private static final java.math.BigDecimal LONG_RANGE = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+
+  static final String OUT_OF_RANGE = "number out of range (not a 64-bit integer)";
 
   /** The field a message is about, e.g. {@code trace.id} or {@code identity.token.audience[2]}. */
   static String field(ValidationMessage m) {

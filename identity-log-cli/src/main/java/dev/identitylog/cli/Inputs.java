@@ -18,7 +18,37 @@ final class Inputs {
   /** The name that stands for standard input. */
   static final String STDIN = "-";
 
+  /** A run of token characters, the shape of a bearer token or an API key. */
+  private static final java.util.regex.Pattern TOKEN_LIKE =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]{24,}");
+  /** A file name's extension, which tokens do not have: {@code .jsonl}, {@code .pem}. */
+  private static final java.util.regex.Pattern EXTENSION =
+      java.util.regex.Pattern.compile(".*\\.[A-Za-z][A-Za-z0-9]{0,5}");
+
   private Inputs() {}
+
+  /**
+   * How an input's name appears in a message: as given, unless it could be a credential pasted
+   * where a file name belongs (a JWT, an Authorization value, a long run of token characters
+   * without a path or an extension); then a placeholder, since an error message is no place for a
+   * secret.
+   */
+  static String shown(String name) {
+    if (name == null) {
+      return "(none)";
+    }
+    String n = name.strip();
+    String lower = n.toLowerCase(java.util.Locale.ROOT);
+    boolean credential =
+        n.contains("eyJ")
+            || lower.startsWith("bearer ")
+            || lower.startsWith("dpop ")
+            || lower.startsWith("basic ")
+            || (TOKEN_LIKE.matcher(n).matches()
+                && n.indexOf('/') < 0
+                && !EXTENSION.matcher(n).matches());
+    return credential ? "the argument (" + UsageMessages.NOT_SHOWN + ")" : ErrorHandler.oneLine(name);
+  }
 
   /** Fails on the first input that cannot be read, before a command writes anything. */
   static void requireReadable(Collection<String> names) {
@@ -28,13 +58,13 @@ final class Inputs {
       }
       Path p = path(name);
       if (!Files.exists(p)) {
-        throw new CliException("cannot read " + name + ": no such file");
+        throw new CliException("cannot read " + shown(name) + ": no such file");
       }
       if (Files.isDirectory(p)) {
-        throw new CliException("cannot read " + name + ": is a directory");
+        throw new CliException("cannot read " + shown(name) + ": is a directory");
       }
       if (!Files.isReadable(p)) {
-        throw new CliException("cannot read " + name + ": permission denied");
+        throw new CliException("cannot read " + shown(name) + ": permission denied");
       }
     }
   }
@@ -56,7 +86,7 @@ final class Inputs {
     try (InputStream in = open(name, stdin)) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
-        throw new CliException("cannot read " + name + ": larger than " + maxBytes + " bytes");
+        throw new CliException("cannot read " + shown(name) + ": larger than " + maxBytes + " bytes");
       }
       return bytes;
     } catch (IOException e) {
@@ -73,14 +103,14 @@ final class Inputs {
     } else {
       reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
-    return new CliException("cannot read " + name + ": " + reason, e);
+    return new CliException("cannot read " + shown(name) + ": " + reason, e);
   }
 
   private static Path path(String name) {
     try {
       return Paths.get(name);
     } catch (InvalidPathException e) {
-      throw new CliException("cannot read " + name + ": invalid path");
+      throw new CliException("cannot read " + shown(name) + ": invalid path");
     }
   }
 

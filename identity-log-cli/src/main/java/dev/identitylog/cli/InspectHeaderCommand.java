@@ -40,6 +40,12 @@ final class InspectHeaderCommand implements Callable<Integer> {
       List.of("traceparent", "b3", "x-amzn-trace-id", "x-forwarded-client-cert", "client-cert",
           "client-cert-chain");
 
+  private static final List<String> CREDENTIAL_HEADERS =
+      List.of("authorization", "proxy-authorization", "dpop", "cookie", "set-cookie");
+  /** An RFC 9110 field name of a sensible length: safe to repeat in a message. */
+  private static final java.util.regex.Pattern HEADER_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]{1,40}");
+
   @ParentCommand IdentityLogCli root;
 
   @Mixin FormatOption format;
@@ -56,7 +62,11 @@ final class InspectHeaderCommand implements Callable<Integer> {
     List<IdentityEvent> results;
     switch (header) {
       case "traceparent":
-        results = List.of(trace(TraceParent.parse(value, null), header));
+        TraceContext parsed = TraceParent.parse(value, null);
+        if (parsed == null) {
+          throw new CliException("invalid traceparent: " + TraceparentProblem.of(value));
+        }
+        results = List.of(trace(parsed, header));
         break;
       case "b3":
         results = List.of(trace(B3.parseSingle(value), header));
@@ -86,13 +96,27 @@ final class InspectHeaderCommand implements Callable<Integer> {
         }
         break;
       default:
-        throw new CliException(
-            "unknown header " + ErrorHandler.oneLine(name) + ": expected one of " + String.join(", ", NAMES));
+        throw unknownHeader(header);
     }
     Output out = format.open(root.out);
     results.forEach(out::event);
     out.finish();
     return IdentityLogCli.OK;
+  }
+
+  /**
+   * Names the header only when it has the shape of a header name (a credential pasted in its
+   * place must not be echoed), and points credential headers to the command that reads them.
+   */
+  private static CliException unknownHeader(String header) {
+    String h = header.endsWith(":") ? header.substring(0, header.length() - 1) : header;
+    if (CREDENTIAL_HEADERS.contains(h)) {
+      return new CliException(h + " is a credential header, not inspected here: use inspect-token"
+          + " for a Bearer or DPoP value (quoted, or as Bearer TOKEN)");
+    }
+    String shown = HEADER_NAME.matcher(h).matches() ? "unknown header " + h : "unknown header ("
+        + UsageMessages.NOT_SHOWN + ")";
+    return new CliException(shown + ": expected one of " + String.join(", ", NAMES));
   }
 
   private static IdentityEvent trace(TraceContext context, String header) {

@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
     name = "lint",
     description = {
       "Check identity events, one JSON object per line, against the schema of the standard.",
-      "Prints file:line: field: problem for each violation. Exit 0 when clean, 1 on violations."
+      "Prints file:line: field: problem for each violation on stdout, and a one-line count on"
+          + " stderr. Exit 0 when clean, 1 on violations."
     },
     mixinStandardHelpOptions = true)
 final class LintCommand implements Callable<Integer> {
@@ -40,7 +41,19 @@ final class LintCommand implements Callable<Integer> {
       violations += lint(name, linter, out);
     }
     out.flush();
+    // stdout stays the violations only; the count goes to stderr, so a clean run says so.
+    root.err.println("identity-log lint: " + plural(files.size(), "file") + ", "
+        + plural(checked, "line") + " checked, " + badLines + " with violations"
+        + ", " + plural(violations, "violation"));
+    root.err.flush();
     return violations == 0 ? IdentityLogCli.OK : IdentityLogCli.VIOLATIONS;
+  }
+
+  private long checked;
+  private long badLines;
+
+  private static String plural(long n, String one) {
+    return n + " " + one + (n == 1 ? "" : "s");
   }
 
   private long lint(String name, EventLinter linter, PrintWriter out) {
@@ -68,6 +81,10 @@ final class LintCommand implements Callable<Integer> {
               continue;
             }
             found = linter.check(text);
+        }
+        checked++;
+        if (!found.isEmpty()) {
+          badLines++;
         }
         for (EventLinter.Violation v : found) {
           out.print(name);

@@ -260,6 +260,10 @@ class CorrelateCommandTest {
       {"--since", "2026-11-28T10:00:00Z", "--until", "2026-11-28T09:00:00Z", events.toString()},
       {"--window", "0s", events.toString()},
       {"--window", "soon", events.toString()},
+      {"--window", "999999999999999h", events.toString()},
+      {"--window", "PT999999999999999H", events.toString()},
+      {"--window", "1e300", events.toString()},
+      {"--window", "8d", events.toString()},
       {"--verdict", "broken", events.toString()},
     };
     for (String[] args : cases) {

@@ -116,7 +116,7 @@ class IdentityLogCliTest {
   void unknownFormatIsAUsageError() {
     Cli r = runDemo("demo", "--format", "xml");
     assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).startsWith("identity-log demo: Invalid value for option '--format'").endsWith("(see --help)\n");
+    assertThat(r.err).startsWith("identity-log demo: invalid value for option --format (expected json|table)").endsWith("(see --help)\n");
     assertThat(r.err.split("\n")).hasSize(1);
   }
 

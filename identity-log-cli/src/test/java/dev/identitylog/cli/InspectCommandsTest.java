@@ -147,12 +147,18 @@ class InspectCommandsTest {
 
     Path other = dir.resolve("web.pem");
     Files.writeString(other, workload.certificatePem());
-    Cli forged = Cli.run("inspect-token", "--jwks", jwks.toString(), "--cert", other.toString(),
-        TestTokens.es256().cnfX5tS256(TestTokens.x5tS256(alice.certificate())).otherKeySign());
-    JsonNode bad = lines(forged.out).get(0);
-    assertThat(bad.get("identity.token.verified").asBoolean()).isFalse();
+    String forgedToken =
+        TestTokens.es256().cnfX5tS256(TestTokens.x5tS256(alice.certificate())).otherKeySign();
+    // A JWK set that verifies nothing is exit 2 with one line, nothing on stdout (was: exit 0 and
+    // a note, which read like success).
+    Cli forged = Cli.run("inspect-token", "--jwks", jwks.toString(), "--cert", other.toString(), forgedToken);
+    assertUsageError(forged);
+    assertThat(forged.err).isEqualTo("identity-log inspect-token: signature not verified by any key in "
+        + jwks + " (token_invalid)\n");
+    Cli unverified = Cli.run("inspect-token", "--cert", other.toString(), forgedToken);
+    JsonNode bad = lines(unverified.out).get(0);
+    assertThat(bad.has("identity.token.verified")).isFalse();
     assertThat(bad.get("identity.token.binding").asText()).isEqualTo("mismatch");
-    assertThat(forged.err).contains("token_invalid");
   }
 
   @Test

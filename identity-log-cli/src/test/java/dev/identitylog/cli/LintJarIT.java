@@ -64,7 +64,7 @@ class LintJarIT {
     Run r = java("lint", good.toString());
     assertThat(r.code).as(r.err).isZero();
     assertThat(r.out).isEmpty();
-    assertThat(r.err).isEmpty();
+    assertThat(r.err).isEqualTo("identity-log lint: 1 file, 2 lines checked, 0 with violations, 0 violations\n");
   }
 
   @Test
@@ -73,7 +73,7 @@ class LintJarIT {
     Files.writeString(bad, Events.line(Events.server()) + "\nnot json\n{\"trace.id\":\"x\"}\n");
     Run r = java("lint", bad.toString());
     assertThat(r.code).as(r.err).isEqualTo(1);
-    assertThat(r.err).isEmpty();
+    assertThat(r.err).matches("identity-log lint: 1 file, 3 lines checked, 2 with violations, \\d+ violations\n");
     assertThat(r.out)
         .startsWith(bad + ":2: $: not a JSON object\n")
         .contains(bad + ":3: trace.id: does not match ^[0-9a-f]{32}$\n")

@@ -118,7 +118,9 @@ public final class TestPki {
           default:
             throw new AssertionError(this);
         }
-        return gen.generateKeyPair();
+        KeyPair pair = gen.generateKeyPair();
+        PlantedSecrets.privateKey(pair.getPrivate()); // for the build's secret scan
+        return pair;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot generate a " + this + " key", e);
       }

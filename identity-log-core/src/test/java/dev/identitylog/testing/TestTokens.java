@@ -238,7 +238,7 @@ public final class TestTokens {
       JWSSigner signer =
           key instanceof RSAKey ? new RSASSASigner((RSAKey) key) : new ECDSASigner((ECKey) key);
       jws.sign(signer);
-      return jws.serialize();
+      return PlantedSecrets.token(jws.serialize());
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
@@ -246,7 +246,7 @@ public final class TestTokens {
 
   private static RSAKey rsa(String kid) {
     try {
-      return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
+      return planted(new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).generate());
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
@@ -254,10 +254,28 @@ public final class TestTokens {
 
   private static ECKey ec(String kid) {
     try {
-      return new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
+      return planted(new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).generate());
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Records the private key in its JWK, PKCS#8 and PEM forms (see {@link PlantedSecrets}). */
+  private static <K extends JWK> K planted(K key) {
+    try {
+      if (key instanceof RSAKey) {
+        RSAKey rsa = (RSAKey) key;
+        PlantedSecrets.record(PlantedSecrets.Kind.PRIVATE_KEY, rsa.getPrivateExponent().toString());
+        PlantedSecrets.privateKey(rsa.toPrivateKey());
+      } else if (key instanceof ECKey) {
+        ECKey ec = (ECKey) key;
+        PlantedSecrets.record(PlantedSecrets.Kind.PRIVATE_KEY, ec.getD().toString());
+        PlantedSecrets.privateKey(ec.toPrivateKey());
+      }
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+    return key;
   }
 
   /** The published keys, generated on first use (class initialisation is thread-safe). */

@@ -17,7 +17,10 @@ import java.util.function.Consumer;
  *
  * <p>Memory is bounded by the requests in flight, not by the input: a request is finished when no
  * event for it arrived while event time (the newest {@code timestamp} seen) advanced by the
- * window, and at {@link #finish()}. Its {@link RequestVerdict} then goes to the consumer given to
+ * window, and at {@link #finish()}. Event time cannot close requests whose events carry no
+ * {@code timestamp} (or when time stands still), so the requests in flight are also bounded
+ * ({@link Builder#maxInFlight(int)}): past the bound, the request that waited longest for an
+ * event, in arrival order, is finished early and counted ({@link #finishedEarly()}). Its {@link RequestVerdict} then goes to the consumer given to
  * the builder, or, without one, waits for {@link #drain()}.
  *
  * <pre>{@code
@@ -40,9 +43,15 @@ public final class Correlator {
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
   /** Events kept per request; more are counted as dropped (a request id reused by everyone). */
   public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
+  /**
+   * Requests held open at once; a few KiB each, so about 300 MiB at this bound. Far above what a
+   * 30 s window holds at ordinary rates.
+   */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 100_000;
 
   private final long windowMillis;
   private final int maxEvents;
+  private final int maxInFlight;
   private final Consumer<? super RequestVerdict> consumer;
   private final List<RequestVerdict> queue;
 
@@ -61,12 +70,14 @@ public final class Correlator {
   private long duplicates;
   private long unjoinable;
   private long dropped;
+  private long finishedEarly;
   private long requests;
   private long analysisFailures;
 
   private Correlator(Builder b) {
     this.windowMillis = b.window.toMillis();
     this.maxEvents = b.maxEvents;
+    this.maxInFlight = b.maxInFlight;
     this.consumer = b.consumer;
     this.queue = b.consumer == null ? new ArrayList<>() : null;
   }
@@ -163,6 +174,11 @@ public final class Correlator {
     return unjoinable;
   }
 
+  /** Requests finished before their window closed because too many were in flight. */
+  public long finishedEarly() {
+    return finishedEarly;
+  }
+
   /** Events beyond the per-request limit. */
   public long dropped() {
     return dropped;
@@ -243,6 +259,10 @@ public final class Correlator {
   // ---- finishing --------------------------------------------------------------------------
 
   private void expire() {
+    while (inFlight > maxInFlight && head != null) {
+      finishedEarly++;
+      complete(head);
+    }
     if (watermark == Times.NONE) {
       return;
     }
@@ -333,6 +353,7 @@ public final class Correlator {
   public static final class Builder {
     private Duration window = DEFAULT_WINDOW;
     private int maxEvents = DEFAULT_MAX_EVENTS_PER_REQUEST;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Consumer<? super RequestVerdict> consumer;
 
     private Builder() {}
@@ -358,6 +379,18 @@ public final class Correlator {
         throw new IllegalArgumentException("maxEventsPerRequest must be at least 2: " + max);
       }
       this.maxEvents = max;
+      return this;
+    }
+
+    /**
+     * Requests held open at once, at least 1; past it the request idle longest is finished early.
+     * Bounds memory whatever the timestamps of the input.
+     */
+    public Builder maxInFlight(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1: " + max);
+      }
+      this.maxInFlight = max;
       return this;
     }
 
