@@ -257,7 +257,6 @@ public final class ClientExchange {
       String wireSpan = wire.parentSpanId();
       Span currentSpan = Span.current();
       boolean instrumented = currentSpan.getSpanContext().getSpanId().equals(wireSpan);
-      IdentityEvent snapshot = null;
       synchronized (this) {
         if (!wire.traceId().equals(traceId)) {
           traceId = wire.traceId();
@@ -272,22 +271,34 @@ public final class ClientExchange {
         }
         if (instrumented) {
           span = currentSpan;
-          if (log.openTelemetry() != null) {
-            // A per-attempt span may end before the call does: give it what is known now.
-            event.set(Fields.CLIENT_ATTEMPTS, (long) Math.max(1, attempts.get()));
-            snapshot = event.build();
-          }
         }
       }
-      if (snapshot != null) {
-        OpenTelemetryEventSink.writeToSpan(currentSpan, snapshot);
-      }
+      updateSpan();
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError) {
         throw (VirtualMachineError) t;
       }
       log.internalError("reading the sent traceparent", t);
     }
+  }
+
+  /**
+   * Writes what is known so far on the instrumentation's CLIENT span, when OpenTelemetry is
+   * configured: such a span may end before the call does (one per attempt, or ended by an
+   * instrumentation's listener before ours hears of the close), so each fact goes on it as soon as
+   * it is known; {@code finish} writes the rest if the span is still open.
+   */
+  private void updateSpan() {
+    Span s = span;
+    if (s == null || log.openTelemetry() == null || !s.isRecording()) {
+      return;
+    }
+    IdentityEvent snapshot;
+    synchronized (this) {
+      event.set(Fields.CLIENT_ATTEMPTS, (long) Math.max(1, attempts.get()));
+      snapshot = event.build();
+    }
+    OpenTelemetryEventSink.writeToSpan(s, snapshot);
   }
 
   /** Counts one attempt (the first, a retry, or a redirect). */
@@ -305,6 +316,7 @@ public final class ClientExchange {
       synchronized (this) {
         facts.applyServer(event);
       }
+      updateSpan();
     } catch (Throwable t) {
       log.internalError("reading a server certificate", t);
     }
@@ -316,6 +328,7 @@ public final class ClientExchange {
       event.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(protocol));
       event.set(Fields.TLS_CIPHER, cipher);
     }
+    updateSpan();
   }
 
   /**

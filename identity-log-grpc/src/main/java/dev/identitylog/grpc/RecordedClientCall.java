@@ -50,10 +50,6 @@ final class RecordedClientCall<ReqT, RespT> extends SimpleForwardingClientCall<R
       if (config.propagate) {
         inject(exchange.propagationHeaders(), headers);
       }
-      // The metadata as it goes out: an OpenTelemetry interceptor that ran before this one (the
-      // agent's, or the library's when registered outside ours) wrote its CLIENT span's
-      // traceparent, which is the one the callee will see.
-      exchange.traceParentSent(config.keys.first(headers, "traceparent"));
       attempts.exchange(exchange);
     } catch (Throwable t) {
       log.internalError("starting a gRPC call", t);

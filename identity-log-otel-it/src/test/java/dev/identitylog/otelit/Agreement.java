@@ -20,24 +20,35 @@ final class Agreement {
   /** An exported span. */
   record Sp(String traceId, String spanId, String parentId, String kind, Map<String, ?> attributes) {}
 
-  /** How the request arrived at the front service. */
+  /**
+   * How the request arrived at the front service. Each request gets a trace id of its own, derived
+   * from its request id, so that requests never share a trace.
+   */
   enum Incoming {
     NONE(null),
-    SAMPLED("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-    UNSAMPLED("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+    SAMPLED("01"),
+    UNSAMPLED("00");
 
-    final String traceparent;
+    private static final String PARENT = "00f067aa0ba902b7";
+    private final String flags;
 
-    Incoming(String traceparent) {
-      this.traceparent = traceparent;
+    Incoming(String flags) {
+      this.flags = flags;
     }
 
-    String traceId() {
-      return traceparent.substring(3, 35);
+    /** The traceparent to send for this request, or null. */
+    String traceparent(String requestId) {
+      return flags == null ? null : "00-" + traceId(requestId) + "-" + PARENT + "-" + flags;
     }
 
-    String parentId() {
-      return traceparent.substring(36, 52);
+    static String traceId(String requestId) {
+      try {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+            .digest(requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(digest, 0, 16);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     /** Whether the trace is recorded (a new trace is, by the default sampler). */
@@ -76,8 +87,8 @@ final class Agreement {
     String traceId = front.traceId();
     assertThat(events).allSatisfy(e -> assertThat(e.traceId()).as("trace.id").isEqualTo(traceId));
     if (incoming != Incoming.NONE) {
-      assertThat(traceId).isEqualTo(incoming.traceId());
-      assertThat(front.parentId()).isEqualTo(incoming.parentId());
+      assertThat(traceId).isEqualTo(Incoming.traceId(requestId));
+      assertThat(front.parentId()).isEqualTo(Incoming.PARENT);
     }
     // The call's span is its own, a child of the request's, and the callee's parent.
     assertThat(client.parentId()).as("client span.parent.id").isEqualTo(front.spanId());

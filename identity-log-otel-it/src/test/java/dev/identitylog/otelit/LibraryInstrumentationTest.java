@@ -62,7 +62,7 @@ class LibraryInstrumentationTest {
       "/grpc, NONE", "/grpc, SAMPLED", "/grpc, UNSAMPLED"})
   void libraryInstrumentationsAndEventsAgree(String path, Incoming incoming) throws Exception {
     String requestId = "lib" + path.replace('/', '-') + "-" + incoming;
-    assertThat(library.call(path, requestId, incoming.traceparent)).isEqualTo(200);
+    assertThat(library.call(path, requestId, incoming.traceparent(requestId))).isEqualTo(200);
     List<Ev> events = events(requestId, front, back);
     Agreement.check(requestId, incoming, events, spans(events, incoming), true);
 
@@ -80,7 +80,7 @@ class LibraryInstrumentationTest {
   @CsvSource({"/http, NONE", "/http, SAMPLED", "/grpc, NONE", "/grpc, UNSAMPLED"})
   void withoutOpenTelemetryTheEventsStillLinkUp(String path, Incoming incoming) throws Exception {
     String requestId = "plain" + path.replace('/', '-') + "-" + incoming;
-    assertThat(plain.call(path, requestId, incoming.traceparent)).isEqualTo(200);
+    assertThat(plain.call(path, requestId, incoming.traceparent(requestId))).isEqualTo(200);
     List<Ev> events = events(requestId, plainFront, plainBack);
     // No span of these traces was exported: nothing but identity-log wrote ids.
     List<Sp> none = List.of();
