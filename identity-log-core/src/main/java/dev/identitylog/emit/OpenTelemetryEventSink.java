@@ -16,11 +16,17 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Emits each event into OpenTelemetry: every field becomes an attribute of the current span (when
- * it is recording), and a log record is written through the Logs bridge with the event name as
- * its EventName, severity INFO for {@code success} and WARN otherwise, the same attributes, and
- * the one-line summary as its body. The log record carries the current context, so a backend
- * links it to the span.
+ * Emits each event into OpenTelemetry: a log record through the Logs bridge with the event name as
+ * its EventName, severity INFO for {@code success} and WARN otherwise, every field as an
+ * attribute, and the one-line summary as its body; and the identity fields as attributes of the
+ * span the event describes. The log record carries the current context, so a backend links it to
+ * the span.
+ *
+ * <p>Span attributes go only on the span whose id is the event's {@code span.id} (the SERVER span
+ * for a server event; a client event is emitted with the instrumentation's CLIENT span current),
+ * never on another span that happens to be current. They are a subset (see {@link
+ * #isSpanAttribute}): what the span does not already say. Its ids, service, start and end are the
+ * span itself, and the HTTP and RPC fields are the instrumentation's to write.
  *
  * <p>Times and coded values are string attributes, as in the JSON line; counts are longs, flags
  * booleans, and lists string arrays.
@@ -32,9 +38,13 @@ public final class OpenTelemetryEventSink implements EventSink {
   /** Attribute keys per field, built once: indexed by {@link Field#index()}. */
   private static final AttributeKey<?>[] KEYS = new AttributeKey<?>[Fields.count()];
 
+  /** Which fields go on the span, by {@link Field#index()}. */
+  private static final boolean[] ON_SPAN = new boolean[Fields.count()];
+
   static {
     for (Field<?> f : Fields.ALL) {
       KEYS[f.index()] = keyFor(f);
+      ON_SPAN[f.index()] = isSpanAttribute(f);
     }
   }
 
@@ -58,12 +68,24 @@ public final class OpenTelemetryEventSink implements EventSink {
     return new OpenTelemetryEventSink(openTelemetry.getLogsBridge().get(SCOPE_NAME));
   }
 
+  /**
+   * Whether a field is written on the span: the {@code identity.*} fields (but {@code
+   * identity.schema}, which describes the log line), the {@code tls.*} fields and {@code
+   * event.outcome}. The rest either is the span already ({@code trace.id}, {@code span.id}, {@code
+   * span.parent.id}, {@code service.name}, {@code timestamp}, {@code event.duration}, {@code
+   * event.name}) or belongs to the HTTP / RPC instrumentation, whose values (a full URL, its own
+   * {@code error.type}) must not be overwritten with ours.
+   */
+  public static boolean isSpanAttribute(Field<?> field) {
+    String key = field.key();
+    return (key.startsWith("identity.") && field != Fields.SCHEMA)
+        || key.startsWith("tls.")
+        || field == Fields.EVENT_OUTCOME;
+  }
+
   @Override
   public void emit(IdentityEvent event) {
-    Span span = Span.current();
-    if (span.isRecording()) {
-      event.forEach(new SpanAttributes(span));
-    }
+    writeToSpan(Span.current(), event);
     Severity severity =
         event.get(Fields.EVENT_OUTCOME) == EventOutcome.SUCCESS ? Severity.INFO : Severity.WARN;
     if (!logger.isEnabled(severity)) {
@@ -84,6 +106,19 @@ public final class OpenTelemetryEventSink implements EventSink {
     }
     event.forEach(new RecordAttributes(record));
     record.emit();
+  }
+
+  /**
+   * Writes the span attributes of {@code event} onto {@code span} when it is recording and is the
+   * span the event describes (its id is the event's {@code span.id}); otherwise does nothing.
+   * Adapters call it for a span that ends before the event does (a per-attempt CLIENT span).
+   */
+  public static void writeToSpan(Span span, IdentityEvent event) {
+    if (!span.isRecording()
+        || !span.getSpanContext().getSpanId().equals(event.get(Fields.SPAN_ID))) {
+      return;
+    }
+    event.forEach(new SpanAttributes(span));
   }
 
   @Override
@@ -141,12 +176,14 @@ public final class OpenTelemetryEventSink implements EventSink {
 
     @Override
     public void visit(Field<?> field, Object value) {
-      span.setAttribute(key(field), attributeValue(field, value));
+      if (ON_SPAN[field.index()]) {
+        span.setAttribute(key(field), attributeValue(field, value));
+      }
     }
 
     @Override
     public void visitClaim(String key, String value) {
-      span.setAttribute(claimKey(key), value);
+      span.setAttribute(claimKey(key), value); // identity.token.claim.*
     }
   }
 

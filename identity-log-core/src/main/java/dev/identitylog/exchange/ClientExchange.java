@@ -2,6 +2,7 @@ package dev.identitylog.exchange;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.cert.CertificateFacts;
+import dev.identitylog.emit.OpenTelemetryEventSink;
 import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
@@ -19,6 +20,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collections;
@@ -47,9 +49,11 @@ public final class ClientExchange {
   private final AtomicBoolean finished = new AtomicBoolean();
   private final Map<String, String> headers;
   private final String dependencyName;
-  private String traceId;
-  private String spanId;
+  private volatile String traceId;
+  private volatile String spanId;
   private String requestId;
+  /** The span an instrumentation made for this call, once its id was seen on the wire. */
+  private volatile Span span;
 
   private ClientExchange(IdentityLog log, ServerExchange parent, String dependencyName) {
     this.log = log;
@@ -119,18 +123,28 @@ public final class ClientExchange {
     String traceState = null;
     if (otel != null && current.isValid()) {
       // Let OpenTelemetry's propagators write the headers, so both agree on the ids.
+      Context context = Context.current();
+      if (parent != null && current.getSpanId().equals(parent.spanId())) {
+        // The request's own span is current: no instrumentation made a span for this call (yet).
+        // The call gets an id of its own, or the callee would take the caller's span for its
+        // parent; an instrumentation that does make one later replaces it on the wire, and
+        // traceParentSent adopts that one.
+        context = context.with(Span.wrap(SpanContext.create(current.getTraceId(), Ids.newSpanId(),
+            current.getTraceFlags(), current.getTraceState())));
+      }
       Map<String, String> injected = new LinkedHashMap<>();
       otel.getPropagators()
           .getTextMapPropagator()
-          .inject(Context.current(), injected, (carrier, k, v) -> carrier.put(k, v));
+          .inject(context, injected, (carrier, k, v) -> carrier.put(k, v));
       TraceContext written = TraceParent.parse(injected.get("traceparent"), null);
       if (written != null) {
         headers.putAll(injected);
         traceId = written.traceId();
         spanId = written.parentSpanId();
+        String parentSpanId = parent != null ? parent.spanId() : null;
         synchronized (this) {
           event.set(Fields.TRACE_ORIGIN, TraceOrigin.OTEL);
-          event.set(Fields.SPAN_PARENT_ID, parent != null ? parent.spanId() : null);
+          event.set(Fields.SPAN_PARENT_ID, spanId.equals(parentSpanId) ? null : parentSpanId);
         }
         requestId = parent != null ? parent.requestId() : null;
         return;
@@ -218,6 +232,75 @@ public final class ClientExchange {
     return parent;
   }
 
+  /**
+   * Reports the {@code traceparent} actually on the outgoing request, read at the last moment
+   * before it is sent, after every interceptor that may write one (an OpenTelemetry
+   * instrumentation, the Java agent, the application) has run. The adapter calls it once per
+   * attempt; never throws.
+   *
+   * <p>What went on the wire is what the callee will name as its parent, so it becomes this
+   * event's {@code span.id} (and {@code trace.id}, should another trace have been sent), and the
+   * span current now is remembered when it is that span: the CLIENT span an instrumentation made,
+   * which then receives the client fields. {@code span.parent.id} stays the span of the request
+   * that made the call, never this call's own id. A header that is absent or not a valid {@code
+   * traceparent} changes nothing.
+   */
+  public void traceParentSent(String traceparent) {
+    if (traceparent == null) {
+      return;
+    }
+    try {
+      TraceContext wire = TraceParent.parse(traceparent, null);
+      if (wire == null) {
+        return;
+      }
+      String wireSpan = wire.parentSpanId();
+      Span currentSpan = Span.current();
+      boolean instrumented = currentSpan.getSpanContext().getSpanId().equals(wireSpan);
+      synchronized (this) {
+        if (!wire.traceId().equals(traceId)) {
+          traceId = wire.traceId();
+          event.set(Fields.TRACE_ID, traceId);
+          boolean sameTrace = parent != null && traceId.equals(parent.traceId());
+          event.set(Fields.SPAN_PARENT_ID, sameTrace ? parent.spanId() : null);
+        }
+        spanId = wireSpan;
+        event.set(Fields.SPAN_ID, wireSpan);
+        if (wireSpan.equals(event.get(Fields.SPAN_PARENT_ID))) {
+          event.remove(Fields.SPAN_PARENT_ID);
+        }
+        if (instrumented) {
+          span = currentSpan;
+        }
+      }
+      updateSpan();
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError) {
+        throw (VirtualMachineError) t;
+      }
+      log.internalError("reading the sent traceparent", t);
+    }
+  }
+
+  /**
+   * Writes what is known so far on the instrumentation's CLIENT span, when OpenTelemetry is
+   * configured: such a span may end before the call does (one per attempt, or ended by an
+   * instrumentation's listener before ours hears of the close), so each fact goes on it as soon as
+   * it is known; {@code finish} writes the rest if the span is still open.
+   */
+  private void updateSpan() {
+    Span s = span;
+    if (s == null || log.openTelemetry() == null || !s.isRecording()) {
+      return;
+    }
+    IdentityEvent snapshot;
+    synchronized (this) {
+      event.set(Fields.CLIENT_ATTEMPTS, (long) Math.max(1, attempts.get()));
+      snapshot = event.build();
+    }
+    OpenTelemetryEventSink.writeToSpan(s, snapshot);
+  }
+
   /** Counts one attempt (the first, a retry, or a redirect). */
   public void attempt() {
     attempts.incrementAndGet();
@@ -233,6 +316,7 @@ public final class ClientExchange {
       synchronized (this) {
         facts.applyServer(event);
       }
+      updateSpan();
     } catch (Throwable t) {
       log.internalError("reading a server certificate", t);
     }
@@ -244,6 +328,7 @@ public final class ClientExchange {
       event.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(protocol));
       event.set(Fields.TLS_CIPHER, cipher);
     }
+    updateSpan();
   }
 
   /**
@@ -321,7 +406,16 @@ public final class ClientExchange {
         log.internalError("reporting an outbound call", t);
       }
     }
-    log.sink().emit(built);
+    Span instrumented = span;
+    if (instrumented == null) {
+      log.sink().emit(built);
+    } else {
+      // The CLIENT span current while emitting: the OpenTelemetry sink writes the client fields on
+      // it and links the log record to it, wherever the adapter's finish runs.
+      try (Scope ignored = instrumented.makeCurrent()) {
+        log.sink().emit(built);
+      }
+    }
     return built;
   }
 

@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,16 +30,42 @@ class OpenTelemetryEventSinkTest {
 
   @Test
   @SuppressWarnings("try")
-  void everyFieldBecomesATypedAttributeOfTheCurrentSpan() {
-    IdentityEvent event = TestEvents.full();
+  void identityFieldsBecomeTypedAttributesOfTheSpanTheEventDescribes() {
     Span span = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("request").startSpan();
+    IdentityEvent event = describing(TestEvents.full(), span);
     try (Scope ignored = span.makeCurrent()) {
       sink.emit(event);
     } finally {
       span.end();
     }
     SpanData data = OTEL.getSpans().get(0);
-    assertAttributes(data.getAttributes(), event);
+    assertAttributes(data.getAttributes(), event, OpenTelemetryEventSink::isSpanAttribute);
+    // What the span already is, or what its instrumentation writes, is never repeated on it.
+    assertThat(data.getAttributes().asMap().keySet().stream().map(AttributeKey::getKey))
+        .doesNotContain("service.name", "trace.id", "span.id", "span.parent.id", "timestamp",
+            "event.duration", "event.name", "identity.schema", "url.full", "http.request.method",
+            "error.type")
+        .contains("identity.request.id", "tls.client.subject", "event.outcome");
+  }
+
+  @Test
+  @SuppressWarnings("try")
+  void nothingGoesOnACurrentSpanTheEventDoesNotDescribe() {
+    Span other = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("other").startSpan();
+    try (Scope ignored = other.makeCurrent()) {
+      sink.emit(TestEvents.full()); // its span.id is not this span's
+    } finally {
+      other.end();
+    }
+    assertThat(OTEL.getSpans().get(0).getAttributes().isEmpty()).isTrue();
+    assertThat(OTEL.getLogRecords()).hasSize(1);
+  }
+
+  private static IdentityEvent describing(IdentityEvent event, Span span) {
+    return event.toBuilder()
+        .set(Fields.TRACE_ID, span.getSpanContext().getTraceId())
+        .set(Fields.SPAN_ID, span.getSpanContext().getSpanId())
+        .build();
   }
 
   @Test
@@ -62,7 +89,7 @@ class OpenTelemetryEventSinkTest {
     assertThat(record.getTimestampEpochNanos())
         .isEqualTo(TimeUnit.MILLISECONDS.toNanos(Instant.parse("2026-11-28T09:00:00.123Z").toEpochMilli()));
     assertThat(record.getSpanContext()).isEqualTo(span.getSpanContext());
-    assertAttributes(record.getAttributes(), event);
+    assertAttributes(record.getAttributes(), event, f -> true);
   }
 
   @Test
@@ -90,11 +117,12 @@ class OpenTelemetryEventSinkTest {
   }
 
   /** Checks each attribute against the event with keys made here, by type. */
-  private static void assertAttributes(Attributes attributes, IdentityEvent event) {
+  private static void assertAttributes(
+      Attributes attributes, IdentityEvent event, Predicate<Field<?>> included) {
     int expectedCount = event.claims().size();
     for (Field<?> f : Fields.ALL) {
       Object v = event.get(f);
-      if (v == null) {
+      if (v == null || !included.test(f)) {
         continue;
       }
       expectedCount++;

@@ -9,6 +9,7 @@ import dev.identitylog.outcome.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -557,6 +558,9 @@ final class Analysis {
       cause = withNote(cause, "; the trace also broke: " + breakSentence(traces));
     }
     if (cause == null) {
+      cause = unlinked();
+    }
+    if (cause == null) {
       cause = ok();
     }
     return new RequestVerdict(
@@ -884,6 +888,37 @@ final class Analysis {
       s = "no hop recorded a failure";
     }
     return new Cause(Verdict.OK, root, null, null, s);
+  }
+
+  /**
+   * A request whose hops all passed but whose span links do not connect: a hop below the root, on
+   * the root's trace, names as its parent a span that no event of the request has. Its caller
+   * sent one span id and logged another (an instrumentation wrote the traceparent after the
+   * caller's library read it), so the chain cannot be followed by ids; not {@code ok}.
+   */
+  private Cause unlinked() {
+    if (root == null || root.server == null || root.server.traceId == null) {
+      return null;
+    }
+    Set<String> spans = new HashSet<>();
+    for (CorrelationEvent e : hopOrder) {
+      if (e.spanId != null) {
+        spans.add(e.spanId);
+      }
+    }
+    for (Node n : nodes) {
+      CorrelationEvent e = n.server;
+      if (n == root || e == null || e.parentSpanId == null || spans.contains(e.parentSpanId)
+          || !root.server.traceId.equals(e.traceId)) {
+        continue;
+      }
+      Node caller = n.caller() != null ? n.caller() : root;
+      String s = n.name() + " names span " + e.parentSpanId + " as its parent, which no event of"
+          + " this request has (" + caller.name() + " is on the same trace): its caller logged"
+          + " another span id than the one it sent";
+      return new Cause(Verdict.TRACE_BROKEN, n, n.name(), null, s);
+    }
+    return null;
   }
 
   // ---- broken traces ----------------------------------------------------------------------

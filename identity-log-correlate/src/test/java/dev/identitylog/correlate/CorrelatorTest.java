@@ -35,6 +35,25 @@ class CorrelatorTest {
   }
 
   @Test
+  void spanLinksThatDoNotConnectAreNotOk() {
+    // The caller logged one span id and sent another (an instrumentation wrote the traceparent
+    // after the library read it): the callee's parent matches no event of the request.
+    Req r = new Req(40);
+    Line front = r.server("front", "backend", 0, 30).status(200);
+    r.client(front, "back", 2, 20).status(200);
+    r.server("back", "backend", 4, 10).set("span.parent.id", "00f067aa0ba902b7").status(200);
+
+    RequestVerdict v = Run.of(r.json()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.TRACE_BROKEN);
+    assertThat(v.verdictHop()).isEqualTo("back");
+    assertThat(v.verdictReason()).isNull();
+    assertThat(v.evidence()).isEqualTo("back names span 00f067aa0ba902b7 as its parent, which no"
+        + " event of this request has (front is on the same trace): its caller logged another span"
+        + " id than the one it sent");
+  }
+
+  @Test
   void authnFailureAtTheEdge() {
     Req r = new Req(2);
     r.server("edge", "proxy", 0, 3).status(401).authn("failure", "token_expired")

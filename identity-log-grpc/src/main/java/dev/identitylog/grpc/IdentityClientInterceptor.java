@@ -33,7 +33,7 @@ final class IdentityClientInterceptor implements ClientInterceptor {
       // Captured when the call is made, on the thread serving the request it is made for.
       parent = ExchangeContext.current();
       authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : next.authority();
-      attempts = new AttemptCounter();
+      attempts = new AttemptCounter(keys);
       callOptions = callOptions.withStreamTracerFactory(attempts);
     } catch (Throwable t) {
       log.internalError("intercepting a gRPC call", t);

@@ -25,6 +25,11 @@ import okhttp3.TlsVersion;
  * redirect from the application-level request: headers added at this level are never carried to
  * a follow-up, so each attempt gets exactly what is right for its own host. That matters for
  * {@code Client-Cert}, which must not follow a redirect to a host it was not configured for.
+ *
+ * <p>It also reports the {@code traceparent} the attempt carries to the exchange, so the event's
+ * {@code span.id} is the one that went on the wire. That works when every interceptor that writes
+ * one runs before this one: OpenTelemetry's OkHttp instrumentation (agent or library) adds its
+ * interceptors when the client is built, before ours.
  */
 final class AttemptInterceptor implements Interceptor {
   private final IdentityLog log;
@@ -47,6 +52,10 @@ final class AttemptInterceptor implements Interceptor {
         if (propagate) {
           sent = withPropagationHeaders(request, record);
         }
+        // The request as it goes out: an OpenTelemetry interceptor that ran before this one (the
+        // agent's, or the library instrumentation's network interceptor) may have written its own
+        // CLIENT span's traceparent, which is the one the callee will see.
+        record.exchange.traceParentSent(sent.header("traceparent"));
       }
     } catch (Throwable t) {
       log.internalError("recording an OkHttp attempt", t);

@@ -56,8 +56,9 @@ final class CallInterceptor implements Interceptor {
     OkHttpOutboundRequest outbound = new OkHttpOutboundRequest(request, recordOutboundToken);
     CallContext captured = request.tag(CallContext.class);
     if (captured == null) {
-      // Created with nothing bound (a background job): a call of its own, with a new trace.
-      return log.startClient(outbound, null);
+      // Not created through our factory (a client from newClient inside another library's
+      // factory): the request bound to this thread, if any; else a call of its own.
+      return log.startClient(outbound);
     }
     if (captured.otel == null) {
       return log.startClient(outbound, captured.parent);

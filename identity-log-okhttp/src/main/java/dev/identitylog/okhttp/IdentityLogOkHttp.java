@@ -52,16 +52,30 @@ public final class IdentityLogOkHttp {
    * attempt: headers, attempt count, the server's certificate).
    */
   public Call.Factory newCallFactory(OkHttpClient client) {
+    return new CapturingCallFactory(log, newClient(client));
+  }
+
+  /**
+   * {@code client} plus this library's two interceptors, for a call factory of another library
+   * that must wrap the client itself, such as OpenTelemetry's OkHttp library instrumentation:
+   * {@code OkHttpTelemetry.create(openTelemetry).createCallFactory(okHttp.newClient(client))}.
+   * Its interceptors then run before ours (it puts them first), so the event's {@code span.id} is
+   * its CLIENT span's.
+   *
+   * <p>Calls of such a client find the request they are made for on the thread that runs them:
+   * right for {@code execute()} on the request's thread; a call {@code enqueue}d from a request
+   * runs on OkHttp's dispatcher and is then logged as a call of its own (use {@link
+   * #newCallFactory} for that).
+   */
+  public OkHttpClient newClient(OkHttpClient client) {
     if (client == null) {
       throw new NullPointerException("client");
     }
-    OkHttpClient instrumented =
-        client
-            .newBuilder()
-            .addInterceptor(new CallInterceptor(log, recordOutboundToken))
-            .addNetworkInterceptor(new AttemptInterceptor(log, propagate))
-            .build();
-    return new CapturingCallFactory(log, instrumented);
+    return client
+        .newBuilder()
+        .addInterceptor(new CallInterceptor(log, recordOutboundToken))
+        .addNetworkInterceptor(new AttemptInterceptor(log, propagate))
+        .build();
   }
 
   @Override
