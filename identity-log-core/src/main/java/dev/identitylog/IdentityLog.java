@@ -206,10 +206,14 @@ public final class IdentityLog {
 
   /**
    * How many events a sink failed to take, summed over the sinks (each failure is also logged at
-   * WARN on {@code identity.internal}, at most once a minute per sink).
+   * WARN on {@code identity.internal}, at most once a minute per sink). With the default SLF4J sink
+   * on Logback and the shipped encoder, this includes events an appender lost without throwing
+   * (a full disk); those are counted per Logback context, so every {@code IdentityLog} of the
+   * process that logs to the same context sees them.
    */
   public long droppedEvents() {
-    long total = async == null ? 0 : async.dropped();
+    // Only the queue's own drops: the sinks behind it are counted below, once.
+    long total = async == null ? 0 : async.rejected();
     for (GuardedEventSink s : guardedSinks) {
       total += s.dropped();
     }
