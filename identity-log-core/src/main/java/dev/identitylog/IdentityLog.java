@@ -79,7 +79,8 @@ public final class IdentityLog {
     this.clientCertVerifier =
         b.clientCertTrustAnchors.isEmpty() ? null : ChainVerifier.create(b.clientCertTrustAnchors);
     this.tokenInspector = b.tokenInspector != null ? b.tokenInspector : TokenInspector.defaults();
-    this.certificateInspector = CertificateInspector.create(b.certificateCacheSize);
+    this.certificateInspector =
+        CertificateInspector.create(b.certificateCacheSize, b.certificateCacheBytes);
     this.limits = b.limits;
     List<EventSink> sinks = new ArrayList<>(b.sinks);
     if (sinks.isEmpty()) {
@@ -245,6 +246,7 @@ public final class IdentityLog {
     private final List<X509Certificate> clientCertTrustAnchors = new ArrayList<>();
     private TokenInspector tokenInspector;
     private int certificateCacheSize = 4096;
+    private long certificateCacheBytes = CertificateInspector.DEFAULT_MAX_BYTES;
     private Limits limits = Limits.defaults();
     private final List<EventSink> sinks = new ArrayList<>();
     private OpenTelemetry openTelemetry;
@@ -328,6 +330,18 @@ public final class IdentityLog {
         throw new IllegalArgumentException("certificateCacheSize must be positive: " + size);
       }
       this.certificateCacheSize = size;
+      return this;
+    }
+
+    /**
+     * How many bytes the cached certificates and their facts may retain together, estimated (see
+     * {@link CertificateInspector}). Default 8 MiB.
+     */
+    public Builder certificateCacheBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("certificateCacheBytes must be positive: " + bytes);
+      }
+      this.certificateCacheBytes = bytes;
       return this;
     }
 
