@@ -96,11 +96,14 @@ public final class GuardedEventSink implements EventSink {
     return delegate;
   }
 
+  // Losses stay unreported until a warning slot is free, so the next warning includes them.
   private void backendLost(LossCounter losses) {
-    long lost = losses.count();
-    reportedBackendLosses = lost;
     try {
-      if (takeWarnSlot() && warnings.isWarnEnabled()) {
+      if (!takeWarnSlot()) {
+        return;
+      }
+      reportedBackendLosses = losses.count();
+      if (warnings.isWarnEnabled()) {
         Throwable cause = losses.lastCause();
         String message = cause == null ? null : Sanitizer.clean(cause.getMessage(), MAX_MESSAGE_LENGTH);
         warnings.warn(
