@@ -83,7 +83,8 @@ public final class IdentityLog {
     this.clientCertVerifier =
         b.clientCertTrustAnchors.isEmpty() ? null : ChainVerifier.create(b.clientCertTrustAnchors);
     this.tokenInspector = b.tokenInspector != null ? b.tokenInspector : TokenInspector.defaults();
-    this.certificateInspector = CertificateInspector.create(b.certificateCacheSize);
+    this.certificateInspector =
+        CertificateInspector.create(b.certificateCacheSize, b.certificateCacheBytes);
     this.limits = b.limits;
     List<EventSink> sinks = new ArrayList<>(b.sinks);
     if (sinks.isEmpty()) {
@@ -248,10 +249,14 @@ public final class IdentityLog {
 
   /**
    * How many events a sink failed to take, summed over the sinks (each failure is also logged at
-   * WARN on {@code identity.internal}, at most once a minute per sink).
+   * WARN on {@code identity.internal}, at most once a minute per sink). With the default SLF4J sink
+   * on Logback and the shipped encoder, this includes events an appender lost without throwing
+   * (a full disk); those are counted per Logback context, so every {@code IdentityLog} of the
+   * process that logs to the same context sees them.
    */
   public long droppedEvents() {
-    long total = async == null ? 0 : async.dropped();
+    // Only the queue's own drops: the sinks behind it are counted below, once.
+    long total = async == null ? 0 : async.rejected();
     for (GuardedEventSink s : guardedSinks) {
       total += s.dropped();
     }
@@ -284,6 +289,7 @@ public final class IdentityLog {
     private final List<X509Certificate> clientCertTrustAnchors = new ArrayList<>();
     private TokenInspector tokenInspector;
     private int certificateCacheSize = 4096;
+    private long certificateCacheBytes = CertificateInspector.DEFAULT_MAX_BYTES;
     private Limits limits = Limits.defaults();
     private final List<EventSink> sinks = new ArrayList<>();
     private OpenTelemetry openTelemetry;
@@ -386,6 +392,18 @@ public final class IdentityLog {
         throw new IllegalArgumentException("certificateCacheSize must be positive: " + size);
       }
       this.certificateCacheSize = size;
+      return this;
+    }
+
+    /**
+     * How many bytes the cached certificates and their facts may retain together, estimated (see
+     * {@link CertificateInspector}). Default 8 MiB.
+     */
+    public Builder certificateCacheBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("certificateCacheBytes must be positive: " + bytes);
+      }
+      this.certificateCacheBytes = bytes;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.identitylog.cert;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.internal.Weights;
 import dev.identitylog.outcome.Reason;
 import java.math.BigInteger;
 import java.security.MessageDigest;
@@ -289,6 +290,24 @@ public final class CertificateFacts {
   @Override
   public int hashCode() {
     return Objects.hash(sha256, subject, serialNumber, problem);
+  }
+
+  /**
+   * An estimate of the heap these facts retain, in bytes, for the byte budgets of the caches that
+   * keep them: the object (a header and ten references) and every string, list and time it holds.
+   * Strings shared with other objects are counted as if they were not, so this errs high.
+   */
+  public long retainedBytes() {
+    return 56
+        + Weights.of(subject)
+        + Weights.of(issuer)
+        + Weights.of(sha256)
+        + (notBefore == null ? 0 : Weights.INSTANT)
+        + (notAfter == null ? 0 : Weights.INSTANT)
+        + Weights.of(serialNumber)
+        + Weights.of(alternativeNames)
+        + Weights.of(spiffeId)
+        + Weights.of(publicKeyAlgorithm);
   }
 
   @Override

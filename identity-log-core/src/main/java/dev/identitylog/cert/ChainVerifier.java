@@ -39,6 +39,9 @@ public final class ChainVerifier {
   /** Chains longer than this are refused without validation. */
   static final int MAX_CHAIN_LENGTH = 16;
 
+  /** Default byte budget of the result cache: 4 MiB. */
+  public static final long DEFAULT_MAX_CACHE_BYTES = 4L * 1024 * 1024;
+
   private static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
   private static final String EKU_ANY = "2.5.29.37.0";
 
@@ -55,7 +58,13 @@ public final class ChainVerifier {
     this.cache =
         ttl == 0
             ? null
-            : BoundedCache.expiring(builder.maxCacheEntries, ttl, builder.nanoClock);
+            : BoundedCache.expiring(
+                builder.maxCacheEntries,
+                builder.maxCacheBytes,
+                // The key holds the leaf certificate; the rest of the chain only as a hash.
+                (key, verdict) -> CertificateInspector.certificateBytes(key.leaf) + 64,
+                ttl,
+                builder.nanoClock);
   }
 
   /**
@@ -203,6 +212,7 @@ public final class ChainVerifier {
     private boolean requireClientAuth;
     private Duration cacheTtl = Duration.ofMinutes(1);
     private int maxCacheEntries = 1024;
+    private long maxCacheBytes = DEFAULT_MAX_CACHE_BYTES;
     private LongSupplier nanoClock = System::nanoTime;
 
     private Builder(Collection<X509Certificate> trustAnchors) {
@@ -251,6 +261,18 @@ public final class ChainVerifier {
         throw new IllegalArgumentException("maxCacheEntries must be at least 1: " + max);
       }
       this.maxCacheEntries = max;
+      return this;
+    }
+
+    /**
+     * How many bytes the cached results may retain together, each weighed as its leaf certificate
+     * (estimated as {@link CertificateInspector} does). Default 4 MiB.
+     */
+    public Builder maxCacheBytes(long max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxCacheBytes must be at least 1: " + max);
+      }
+      this.maxCacheBytes = max;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.identitylog.emit;
 
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.internal.Throwables;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,14 @@ public final class AsyncEventSink implements EventSink, AutoCloseable {
     return dropped.get() + delegate.dropped();
   }
 
+  /**
+   * Events this sink itself dropped (queue full, or closed), without those its delegate failed;
+   * for callers that count the delegate's failures on their own.
+   */
+  public long rejected() {
+    return dropped.get();
+  }
+
   /** Events waiting to be written. */
   public int pending() {
     return queue.size();
@@ -86,10 +95,21 @@ public final class AsyncEventSink implements EventSink, AutoCloseable {
         }
         continue;
       }
-      delegate.emit(event);
+      emitGuarded(event);
     }
     for (IdentityEvent left; (left = queue.poll()) != null; ) {
-      delegate.emit(left);
+      emitGuarded(left);
+    }
+  }
+
+  // The guard rethrows only fatal errors; one ends this thread (nothing more can be written), but
+  // it is counted first, so the loss is not silent.
+  private void emitGuarded(IdentityEvent event) {
+    try {
+      delegate.emit(event);
+    } catch (Throwable t) {
+      dropped.incrementAndGet();
+      Throwables.propagateIfFatal(t);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.identitylog.emit;
 
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.internal.LossCounter;
+import dev.identitylog.internal.Throwables;
 import dev.identitylog.redact.Sanitizer;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +17,15 @@ import org.slf4j.LoggerFactory;
  * most once per minute, with the running count and the last error's class and message. The event
  * itself is never part of the warning.
  *
- * <p>Every {@code Throwable} is caught, {@code Error}s included, and none is rethrown: the
- * request is more important than its log line, and an {@code OutOfMemoryError} or
- * {@code StackOverflowError} raised inside a sink is better left to surface where the application
- * handles it than thrown from a logging call it cannot expect to fail. An interruption is not
- * swallowed: the thread's interrupt flag is restored.
+ * <p>Every {@code Throwable} is caught except the fatal ones ({@code VirtualMachineError}s such as
+ * {@code OutOfMemoryError}, {@code ThreadDeath}, {@code LinkageError}), which are rethrown: the
+ * request is more important than its log line, but a broken JVM is not the library's to hide. An
+ * interruption is not swallowed: the thread's interrupt flag is restored.
+ *
+ * <p>Some sinks lose events without throwing: a Logback appender that cannot write (a full disk)
+ * reports only to Logback's status manager. For the SLF4J sink on Logback, such losses are counted
+ * by the shipped encoder (see {@link dev.identitylog.emit.logback.IdentityEventEncoder}); this guard
+ * adds them to {@link #dropped()} and reports them by the same rate-limited WARN.
  *
  * <p>Thread-safe.
  */
@@ -31,6 +37,9 @@ public final class GuardedEventSink implements EventSink {
   private static final int MAX_MESSAGE_LENGTH = 256;
 
   private final EventSink delegate;
+  // Losses the delegate's backend reported without throwing, or null.
+  private final LossCounter backendLosses;
+  private long reportedBackendLosses; // racy on purpose: at worst a loss is reported twice
   private final Logger warnings;
   private final LongSupplier nanoClock;
   private final AtomicLong dropped = new AtomicLong();
@@ -42,6 +51,8 @@ public final class GuardedEventSink implements EventSink {
       throw new NullPointerException("delegate");
     }
     this.delegate = delegate;
+    this.backendLosses =
+        delegate instanceof Slf4jEventSink ? ((Slf4jEventSink) delegate).backendLosses() : null;
     this.warnings = warnings;
     this.nanoClock = nanoClock;
     this.nextWarnAt = new AtomicLong(nanoClock.getAsLong());
@@ -61,13 +72,23 @@ public final class GuardedEventSink implements EventSink {
     try {
       delegate.emit(event);
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       failed(t);
+      return;
+    }
+    LossCounter losses = backendLosses;
+    if (losses != null && losses.count() != reportedBackendLosses) {
+      backendLost(losses);
     }
   }
 
-  /** How many events were lost because the sink threw. */
+  /**
+   * How many events were lost: those the sink threw on, plus those its logging backend reported
+   * lost (Logback with the shipped encoder).
+   */
   public long dropped() {
-    return dropped.get();
+    LossCounter losses = backendLosses;
+    return dropped.get() + (losses == null ? 0 : losses.count());
   }
 
   /** The guarded sink. */
@@ -75,21 +96,49 @@ public final class GuardedEventSink implements EventSink {
     return delegate;
   }
 
+  // Losses stay unreported until a warning slot is free, so the next warning includes them.
+  private void backendLost(LossCounter losses) {
+    try {
+      if (!takeWarnSlot()) {
+        return;
+      }
+      reportedBackendLosses = losses.count();
+      if (warnings.isWarnEnabled()) {
+        Throwable cause = losses.lastCause();
+        String message = cause == null ? null : Sanitizer.clean(cause.getMessage(), MAX_MESSAGE_LENGTH);
+        warnings.warn(
+            "Identity events lost by appender {}; {} event(s) dropped so far; last error: {}: {}",
+            Sanitizer.clean(String.valueOf(losses.lastWhere()), MAX_MESSAGE_LENGTH),
+            dropped(),
+            cause == null ? "unknown" : cause.getClass().getName(),
+            message == null ? "(no message)" : message);
+      }
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      // Reporting must not fail the request.
+    }
+  }
+
+  // One thread wins the slot; the others only count. nanoTime may wrap: compare differences.
+  private boolean takeWarnSlot() {
+    long now = nanoClock.getAsLong();
+    long due = nextWarnAt.get();
+    return now - due >= 0 && nextWarnAt.compareAndSet(due, now + WARN_INTERVAL_NANOS);
+  }
+
   private void failed(Throwable t) {
     if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
       Thread.currentThread().interrupt();
     }
-    long count = dropped.incrementAndGet();
+    dropped.incrementAndGet();
     lastError = t;
     try {
-      long now = nanoClock.getAsLong();
-      long due = nextWarnAt.get();
-      // One thread wins the slot; the others only count. nanoTime may wrap: compare differences.
-      if (now - due >= 0 && nextWarnAt.compareAndSet(due, now + WARN_INTERVAL_NANOS)) {
-        warn(count);
+      if (takeWarnSlot()) {
+        warn(dropped());
       }
-    } catch (Throwable ignored) {
-      // Reporting must not fail either (e.g. a broken logging backend, or no memory left).
+    } catch (Throwable reporting) {
+      Throwables.propagateIfFatal(reporting);
+      // Reporting must not fail either (e.g. a broken logging backend).
     }
   }
 
@@ -109,6 +158,6 @@ public final class GuardedEventSink implements EventSink {
 
   @Override
   public String toString() {
-    return "GuardedEventSink{" + delegate + ", dropped=" + dropped.get() + "}";
+    return "GuardedEventSink{" + delegate + ", dropped=" + dropped() + "}";
   }
 }

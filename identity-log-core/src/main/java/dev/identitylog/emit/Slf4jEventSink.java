@@ -4,6 +4,8 @@ import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.Timestamps;
+import dev.identitylog.internal.LogbackContexts;
+import dev.identitylog.internal.LossCounter;
 import dev.identitylog.outcome.Coded;
 import dev.identitylog.outcome.EventOutcome;
 import java.time.Instant;
@@ -27,9 +29,33 @@ public final class Slf4jEventSink implements EventSink {
   public static final String LOGGER_NAME = "identity.events";
 
   private final Logger logger;
+  private final LossCounter backendLosses;
 
   private Slf4jEventSink(Logger logger) {
     this.logger = logger;
+    this.backendLosses = backendLosses(logger);
+  }
+
+  /**
+   * Where Logback's appenders count what they lose without throwing (see {@link
+   * dev.identitylog.emit.logback.IdentityEventEncoder}), or {@code null} with another backend.
+   * The logger's class is compared by name first, so that no Logback class is loaded unless Logback
+   * is the backend: it is optional.
+   */
+  private static LossCounter backendLosses(Logger logger) {
+    try {
+      if (!LogbackContexts.LOGGER_CLASS.equals(logger.getClass().getName())) {
+        return null;
+      }
+      return LossCounter.of(LogbackContexts.contextOf(logger));
+    } catch (LinkageError | RuntimeException e) {
+      // Logback's logger from a class loader that cannot see Logback here: nothing to follow.
+      return null;
+    }
+  }
+
+  LossCounter backendLosses() {
+    return backendLosses;
   }
 
   /** A sink writing to the logger {@value #LOGGER_NAME}. */

@@ -1,6 +1,7 @@
 package dev.identitylog.forwarded;
 
 import dev.identitylog.internal.BoundedCache;
+import dev.identitylog.internal.Weights;
 import dev.identitylog.cert.CertificateFacts;
 import dev.identitylog.cert.Certificates;
 import dev.identitylog.cert.SpiffeId;
@@ -19,16 +20,24 @@ import java.util.List;
  * turned into facts. Whether a header is believed is the trust policy's decision, made before this
  * is called. Parsed once per distinct header value:
  * the same client sends the same certificate on every request, and parsing X.509 is the most
- * expensive thing the library could do per request. Bounded, with lock-free reads; unreadable values
- * are remembered too, so a client repeating garbage is not re-parsed either.
+ * expensive thing the library could do per request. Bounded in entries and in bytes ({@value
+ * #MAX_BYTES} bytes: each entry weighs its header value, the key, plus the facts), with lock-free
+ * reads. Unreadable values are not remembered: a client choosing what fills the cache could
+ * otherwise push out every real certificate with garbage, at no cost to itself.
  */
 public final class ForwardedCertificates {
   private static final int MAX_ENTRIES = 2048;
+  static final long MAX_BYTES = 4L * 1024 * 1024;
   private static final CertificateFacts UNPARSEABLE = null;
-  private static final BoundedCache<String, Object> CACHE = BoundedCache.create(MAX_ENTRIES);
-  private static final Object NONE = new Object();
+  private static final BoundedCache<String, CertificateFacts> CACHE =
+      BoundedCache.create(
+          MAX_ENTRIES, MAX_BYTES, (value, facts) -> Weights.of(value) + facts.retainedBytes());
 
   private ForwardedCertificates() {}
+
+  static BoundedCache<String, CertificateFacts> cache() {
+    return CACHE;
+  }
 
   /** From a PEM text (XFCC {@code Cert}, already URL-decoded); {@code null} when unreadable. */
   public static CertificateFacts fromPem(String pem) {
@@ -123,17 +132,20 @@ public final class ForwardedCertificates {
 
   private static CertificateFacts cached(String kind, String value, Parser parser) {
     String key = kind + value;
-    Object hit = CACHE.get(key);
-    if (hit == null) {
-      CertificateFacts facts;
-      try {
-        facts = parser.parse();
-      } catch (Exception | LinkageError e) {
-        facts = UNPARSEABLE;
-      }
-      hit = CACHE.putIfAbsent(key, facts == null ? NONE : facts);
+    CertificateFacts hit = CACHE.get(key);
+    if (hit != null) {
+      return hit;
     }
-    return hit == NONE ? null : (CertificateFacts) hit;
+    CertificateFacts facts;
+    try {
+      facts = parser.parse();
+    } catch (Exception | LinkageError e) {
+      facts = UNPARSEABLE;
+    }
+    if (facts == null || facts.problem() != null) {
+      return facts;
+    }
+    return CACHE.putIfAbsent(key, facts);
   }
 
   private static CertificateFacts parse(byte[] bytes) throws Exception {

@@ -1,6 +1,7 @@
 package dev.identitylog.token;
 
 import dev.identitylog.internal.BoundedCache;
+import dev.identitylog.internal.Weights;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWEHeader;
@@ -44,6 +45,9 @@ import java.util.Set;
  * <p>Results of well-formed tokens are cached per raw value, because a client sends the same token
  * on many requests and verifying a signature costs far more than a map look-up. The cached facts do
  * not depend on the time: {@link TokenFacts#expired(java.time.Instant)} is evaluated by the caller.
+ * The cache is bounded in entries and in bytes ({@link Builder#cacheBytes}): an entry weighs the raw
+ * token string (the key, one byte a character) plus its facts ({@code TokenFacts.retainedBytes()}),
+ * so clients sending many large distinct tokens cannot hold more than the budget.
  */
 public final class TokenInspector {
   /** Default number of tokens whose facts are kept. */
@@ -52,9 +56,12 @@ public final class TokenInspector {
   /** Default size limit of a token, in characters: 16 KiB. */
   public static final int DEFAULT_MAX_TOKEN_LENGTH = 16 * 1024;
 
+  /** Default byte budget of the cache: 8 MiB. */
+  public static final long DEFAULT_CACHE_BYTES = 8L * 1024 * 1024;
+
   /**
-   * Tokens longer than this are inspected but not cached, so the memory a full cache holds stays
-   * below about capacity × 8 KiB even when clients send unusually large tokens.
+   * Tokens longer than this are inspected but not cached: a token that large is unusual, and one
+   * entry should never take a large share of the budget.
    */
   static final int MAX_CACHED_LENGTH = 8 * 1024;
 
@@ -77,7 +84,11 @@ public final class TokenInspector {
     this.pseudonyms = b.pseudonymKey == null ? null : Digests.hmacSha256(b.pseudonymKey);
     this.keys = b.keys == null ? null : SignatureKeys.of(b.keys);
     this.allowedClaims = Collections.unmodifiableList(new ArrayList<>(b.allowedClaims));
-    this.cache = b.cacheSize == 0 ? null : BoundedCache.create(b.cacheSize);
+    this.cache =
+        b.cacheSize == 0
+            ? null
+            : BoundedCache.create(
+                b.cacheSize, b.cacheBytes, (token, facts) -> Weights.of(token) + facts.retainedBytes());
     this.maxTokenLength = b.maxTokenLength;
   }
 
@@ -299,6 +310,8 @@ public final class TokenInspector {
         + (pseudonyms != null)
         + ", cacheSize="
         + (cache == null ? 0 : cache.maxEntries())
+        + ", cacheBytes="
+        + (cache == null ? 0 : cache.maxBytes())
         + ", maxTokenLength="
         + maxTokenLength
         + "}";
@@ -311,6 +324,7 @@ public final class TokenInspector {
     private JWKSet keys;
     private final Set<String> allowedClaims = new LinkedHashSet<>();
     private int cacheSize = DEFAULT_CACHE_SIZE;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
     private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
 
     private Builder() {}
@@ -364,6 +378,18 @@ public final class TokenInspector {
         throw new IllegalArgumentException("cacheSize must not be negative: " + size);
       }
       this.cacheSize = size;
+      return this;
+    }
+
+    /**
+     * How many bytes the cached tokens and their facts may retain together (default 8 MiB,
+     * estimated as the class comment says); the least recently used are evicted first.
+     */
+    public Builder cacheBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("cacheBytes must be positive: " + bytes);
+      }
+      this.cacheBytes = bytes;
       return this;
     }
 

@@ -65,4 +65,40 @@ class AsyncEventSinkTest {
     assertThat(target.awaitEvents(1, Duration.ofSeconds(5))).containsExactly(e);
     assertThat(log.droppedEvents()).isZero();
   }
+
+  @Test
+  void aFailedEventIsCountedOnceWhenEmittingAsynchronously() {
+    IdentityLog log = IdentityLog.builder()
+        .emitAsynchronously(128)
+        .addSink(e -> {
+          throw new IllegalStateException("sink down");
+        })
+        .build();
+    InboundRequest request = name -> null;
+    for (int i = 0; i < 5; i++) {
+      log.startServer(request).finishHttp(200, null, null);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (log.droppedEvents() < 5 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(log.droppedEvents()).isEqualTo(5);
+  }
+
+  @Test
+  void aFatalErrorInTheSinkIsCountedBeforeItEndsTheWriter() throws Exception {
+    AsyncEventSink sink = AsyncEventSink.of(e -> {
+      throw new OutOfMemoryError("simulated");
+    }, 4);
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    CountDownLatch died = new CountDownLatch(1);
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> died.countDown());
+    try {
+      sink.emit(event("a"));
+      assertThat(died.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(sink.dropped()).isEqualTo(1);
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.identitylog.emit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -54,18 +55,30 @@ class GuardedEventSinkTest {
   }
 
   @Test
-  void swallowsEveryKindOfThrowableAndCountsIt() {
+  void swallowsEveryNonFatalThrowableAndCountsIt() {
     List<Throwable> failures =
         List.of(
             new IllegalStateException("runtime"),
-            new StackOverflowError(),
-            new OutOfMemoryError("simulated"),
             new AssertionError("error"),
             new Exception("checked"));
     for (Throwable t : failures) {
       GuardedEventSink sink = guard(throwing(t));
       assertThatCode(() -> sink.emit(TestEvents.ok())).as("%s", t).doesNotThrowAnyException();
       assertThat(sink.dropped()).as("%s", t).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void rethrowsFatalErrors() {
+    List<Throwable> fatal =
+        List.of(
+            new StackOverflowError(),
+            new OutOfMemoryError("simulated"),
+            new NoClassDefFoundError("simulated"),
+            new ThreadDeath());
+    for (Throwable t : fatal) {
+      GuardedEventSink sink = guard(throwing(t));
+      assertThatThrownBy(() -> sink.emit(TestEvents.ok())).as("%s", t).isSameAs(t);
     }
   }
 

@@ -137,4 +137,19 @@ class Slf4jEventSinkTest {
     sink.emit(TestEvents.denied());
     assertThat(capture.events()).singleElement().extracting(ILoggingEvent::getLevel).isEqualTo(Level.WARN);
   }
+
+  @Test
+  void followsLogbackLossesOnlyWhenLogbackIsTheBackend() {
+    // Another SLF4J backend: nothing Logback-specific is looked up, nothing is counted.
+    Slf4jEventSink nop = Slf4jEventSink.create(org.slf4j.helpers.NOPLogger.NOP_LOGGER);
+    assertThat(nop.backendLosses()).isNull();
+    GuardedEventSink guarded = GuardedEventSink.of(nop);
+    guarded.emit(TestEvents.ok());
+    assertThat(guarded.dropped()).isZero();
+
+    LogbackCapture capture = new LogbackCapture("t.losses", Level.INFO);
+    Slf4jEventSink logback = Slf4jEventSink.create(capture.logger);
+    assertThat(logback.backendLosses())
+        .isSameAs(dev.identitylog.internal.LossCounter.of(capture.context));
+  }
 }

@@ -4,8 +4,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
+import ch.qos.logback.core.util.FileSize;
 import dev.identitylog.emit.JsonLineWriter;
 import dev.identitylog.event.Timestamps;
+import dev.identitylog.internal.Throwables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,14 @@ import org.slf4j.event.KeyValuePair;
  * the same appender can take the library's own warnings without breaking the one-object-per-line
  * format.
  *
+ * <p>Losses are counted. Logback's {@code FileAppender} swallows write failures (a full disk) and
+ * reports them only to its status manager; this encoder follows its appender's stream and counts
+ * each identity event that never reaches the file, and {@code IdentityLog.droppedEvents()} includes
+ * them, with a rate-limited WARN on {@code identity.internal}. Route that logger to a different
+ * appender (the console), or the warning is lost with the events. When the appender sets {@code
+ * bufferSize}, set the same {@code bufferSize} here so that the count of buffered events lost with
+ * a failure is exact.
+ *
  * <p>Pair values are written as JSON strings, numbers, booleans and arrays; null values are left
  * out, as the standard never writes null; any other object is written as its string form.
  */
@@ -43,6 +53,32 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
 
   private static final ThreadLocal<StringBuilder> BUFFER =
       ThreadLocal.withInitial(() -> new StringBuilder(INITIAL_CAPACITY));
+  // Logback's FileAppender default buffer (FileAppender.DEFAULT_BUFFER_SIZE).
+  private static final long DEFAULT_BUFFER_SIZE = 8192;
+
+  private long bufferSize = DEFAULT_BUFFER_SIZE;
+  private volatile StreamLossTracker tracker;
+
+  /** The {@code bufferSize} of the appender, when it sets one (default 8 KiB, as Logback's). */
+  public void setBufferSize(FileSize size) {
+    if (size == null || size.getSize() < 1) {
+      addWarn("bufferSize must be positive; keeping " + bufferSize);
+      return;
+    }
+    bufferSize = size.getSize();
+    StreamLossTracker t = tracker;
+    if (t != null) {
+      t.setBufferSize(bufferSize);
+    }
+  }
+
+  @Override
+  public void start() {
+    if (getContext() != null) {
+      tracker = new StreamLossTracker(this, getContext(), bufferSize);
+    }
+    super.start();
+  }
 
   @Override
   public byte[] headerBytes() {
@@ -51,6 +87,16 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] footerBytes() {
+    // Called just before the appender closes its stream: write out what the stream still holds,
+    // so that a failure is seen (and its buffered events counted) rather than lost in the close.
+    StreamLossTracker t = tracker;
+    if (t != null) {
+      try {
+        t.beforeClose();
+      } catch (Throwable e) {
+        Throwables.propagateIfFatal(e);
+      }
+    }
     return null;
   }
 
@@ -59,7 +105,8 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
     StringBuilder sb = BUFFER.get();
     sb.setLength(0);
     List<KeyValuePair> pairs = event.getKeyValuePairs();
-    if (pairs != null && !pairs.isEmpty()) {
+    boolean identityEvent = pairs != null && !pairs.isEmpty();
+    if (identityEvent) {
       appendPairs(sb, pairs);
     } else {
       appendPlain(sb, event);
@@ -69,7 +116,20 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
     if (sb.capacity() > MAX_CACHED_CAPACITY) {
       BUFFER.set(new StringBuilder(INITIAL_CAPACITY));
     }
+    StreamLossTracker t = tracker;
+    if (identityEvent && t != null) {
+      track(t, bytes.length);
+    }
     return bytes;
+  }
+
+  private void track(StreamLossTracker t, int length) {
+    try {
+      t.beforeWrite(getContext(), length);
+    } catch (Throwable e) {
+      Throwables.propagateIfFatal(e);
+      // Counting must never cost the event itself.
+    }
   }
 
   static void appendPairs(StringBuilder sb, List<KeyValuePair> pairs) {
