@@ -174,11 +174,11 @@ final class Scenario {
               }
             }),
         new Scenario(10, "inventory-too-slow",
-            "The inventory takes 2.5 s to answer; the backend's deadline is 1 s. The call ends"
+            "The inventory takes 3.5 s to answer; the backend's deadline is 2 s. The call ends"
                 + " with DEADLINE_EXCEEDED and the backend answers 504.",
             504, "dependency_failure", "backend", "timeout",
             (client, t, alice, id) -> {
-              t.slowInventory(Duration.ofMillis(2500));
+              t.slowInventory(Duration.ofMillis(3500));
               try {
                 return client.get(t.edgeUrl() + "/api/orders/widget",
                     alice.certificate, alice.token(BackendHop.SCOPE), id);
