@@ -29,7 +29,7 @@ class LintHostileInputTest {
           "\"identity.token.hash\":" + n));
       lines.add("{\"x\":" + n + "}");
       lines.add(good.replace("\"event.name\":\"identity.server\"", "\"event.name\":" + n));
-      lines.add(good.replace("\"identity.schema\":\"1.0\"", "\"identity.schema\":[" + n + "]"));
+      lines.add(good.replaceFirst("\"identity\\.schema\":\"[0-9.]+\"", "\"identity.schema\":[" + n + "]"));
     }
     lines.add(good);
     Path f = dir.resolve("hostile.jsonl");
