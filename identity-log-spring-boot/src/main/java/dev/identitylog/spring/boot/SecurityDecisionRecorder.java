@@ -7,13 +7,16 @@ import dev.identitylog.outcome.Reason;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEvent;
-import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
 import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
+import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.event.AuthorizationDeniedEvent;
+import org.springframework.security.authorization.event.AuthorizationEvent;
 import org.springframework.security.authorization.event.AuthorizationGrantedEvent;
 import org.springframework.security.core.Authentication;
 import org.springframework.util.ClassUtils;
@@ -29,7 +32,7 @@ import org.springframework.web.context.request.RequestContextHolder;
  *
  * <p>Never throws into Spring Security: a failure here is counted by the {@link IdentityLog}.
  */
-final class SecurityDecisionRecorder implements ApplicationListener<ApplicationEvent> {
+final class SecurityDecisionRecorder implements GenericApplicationListener {
   /**
    * Request attribute set once an authentication decision was recorded, so that the denial that
    * follows a failed authentication (the request goes on as anonymous and is refused) does not
@@ -55,6 +58,14 @@ final class SecurityDecisionRecorder implements ApplicationListener<ApplicationE
 
   void calledDirectly() {
     this.calledDirectly = true;
+  }
+
+  /** Only Spring Security's events are delivered here (the multicaster caches this per type). */
+  @Override
+  public boolean supportsEventType(ResolvableType eventType) {
+    Class<?> type = eventType.toClass();
+    return AbstractAuthenticationEvent.class.isAssignableFrom(type)
+        || AuthorizationEvent.class.isAssignableFrom(type);
   }
 
   @Override
