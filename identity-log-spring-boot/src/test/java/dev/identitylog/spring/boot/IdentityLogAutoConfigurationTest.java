@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -62,6 +63,10 @@ class IdentityLogAutoConfigurationTest {
 
       assertThat(context).hasSingleBean(TaskDecorator.class);
       assertThat(context).hasSingleBean(SecurityDecisionRecorder.class);
+      // Closed with the context whenever IdentityLog has a close() (Spring's inferred destroy method).
+      AbstractBeanDefinition definition =
+          (AbstractBeanDefinition) context.getBeanFactory().getBeanDefinition("identityLog");
+      assertThat(definition.getDestroyMethodNames()).containsExactly(AbstractBeanDefinition.INFER_METHOD);
       assertThat(context.getBean(AuthorizationEventPublisher.class))
           .isInstanceOf(RecordingAuthorizationEventPublisher.class);
     });
