@@ -13,12 +13,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilt
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 
 /**
  * Configures one {@link IdentityLog} for the application, the servlet filter that writes one
@@ -92,6 +95,29 @@ public class IdentityLogAutoConfiguration {
       registration.setAsyncSupported(true);
       registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
       return registration;
+    }
+  }
+
+  /**
+   * Outbound calls of the {@code RestClient.Builder} and {@code RestTemplateBuilder} that Boot
+   * provides (and of every builder these customizers are applied to).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({ClientHttpRequestInterceptor.class, RestClientCustomizer.class})
+  @ConditionalOnProperty(prefix = "identity-log.rest-client", name = "enabled", matchIfMissing = true)
+  static class RestClientConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "identityLogRestClientCustomizer")
+    RestClientCustomizer identityLogRestClientCustomizer(IdentityLog identityLog) {
+      ClientHttpRequestInterceptor interceptor = new IdentityLogClientHttpRequestInterceptor(identityLog);
+      return builder -> builder.requestInterceptor(interceptor);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "identityLogRestTemplateCustomizer")
+    RestTemplateCustomizer identityLogRestTemplateCustomizer(IdentityLog identityLog) {
+      ClientHttpRequestInterceptor interceptor = new IdentityLogClientHttpRequestInterceptor(identityLog);
+      return template -> template.getInterceptors().add(interceptor);
     }
   }
 }

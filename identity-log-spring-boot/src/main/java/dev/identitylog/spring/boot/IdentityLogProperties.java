@@ -56,6 +56,7 @@ public class IdentityLogProperties {
   private final Security security = new Security();
   private final TaskDecorator taskDecorator = new TaskDecorator();
   private final OpenTelemetry openTelemetry = new OpenTelemetry();
+  private final RestClient restClient = new RestClient();
 
   public boolean isEnabled() {
     return enabled;
@@ -155,6 +156,10 @@ public class IdentityLogProperties {
 
   public OpenTelemetry getOpenTelemetry() {
     return openTelemetry;
+  }
+
+  public RestClient getRestClient() {
+    return restClient;
   }
 
   /** Client certificates the TLS layer accepted without verifying them ("want" mode). */
@@ -398,6 +403,20 @@ public class IdentityLogProperties {
   /** Emitting to the application's OpenTelemetry (span attributes and a log record per event). */
   public static class OpenTelemetry {
     /** Use the application's {@code OpenTelemetry} bean, when it has exactly one. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** One {@code identity.client} event per call of the {@code RestClient}s and {@code RestTemplate}s Boot builds. */
+  public static class RestClient {
+    /** Add the interceptor through {@code RestClientCustomizer} and {@code RestTemplateCustomizer} beans. */
     private boolean enabled = true;
 
     public boolean isEnabled() {

@@ -63,6 +63,7 @@ class IdentityLogAutoConfigurationTest {
 
       assertThat(context).hasSingleBean(TaskDecorator.class);
       assertThat(context).hasSingleBean(SecurityDecisionRecorder.class);
+      assertThat(context).hasBean("identityLogRestClientCustomizer").hasBean("identityLogRestTemplateCustomizer");
       // Closed with the context whenever IdentityLog has a close() (Spring's inferred destroy method).
       AbstractBeanDefinition definition =
           (AbstractBeanDefinition) context.getBeanFactory().getBeanDefinition("identityLog");
@@ -108,6 +109,11 @@ class IdentityLogAutoConfigurationTest {
     web.withPropertyValues("identity-log.security.enabled=false").run(context -> {
       assertThat(context).doesNotHaveBean(SecurityDecisionRecorder.class);
       assertThat(context).doesNotHaveBean(AuthorizationEventPublisher.class);
+      assertThat(context).hasBean("identityLogFilter");
+    });
+    web.withPropertyValues("identity-log.rest-client.enabled=false").run(context -> {
+      assertThat(context).doesNotHaveBean("identityLogRestClientCustomizer");
+      assertThat(context).doesNotHaveBean("identityLogRestTemplateCustomizer");
       assertThat(context).hasBean("identityLogFilter");
     });
     web.withPropertyValues("identity-log.open-telemetry.enabled=false")

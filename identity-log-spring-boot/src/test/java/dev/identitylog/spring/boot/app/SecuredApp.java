@@ -6,6 +6,7 @@ import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.TestTokens;
 import jakarta.servlet.DispatcherType;
 import java.util.concurrent.Callable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
@@ -24,9 +25,12 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * A resource server as a Spring team writes one: JWT bearer tokens under {@code /api}, client
@@ -97,10 +101,27 @@ public class SecuredApp {
   public static class Endpoints {
     private final Audit audit;
     private final AsyncTaskExecutor executor;
+    private final RestClient downstream;
 
-    Endpoints(Audit audit, AsyncTaskExecutor applicationTaskExecutor) {
+    Endpoints(
+        Audit audit,
+        AsyncTaskExecutor applicationTaskExecutor,
+        RestClient.Builder restClients,
+        @Value("${downstream.url:http://127.0.0.1:1}") String downstreamUrl) {
       this.audit = audit;
       this.executor = applicationTaskExecutor;
+      this.downstream = restClients.baseUrl(downstreamUrl).build();
+    }
+
+    /** Calls the downstream service with Boot's RestClient.Builder and relays a failure as 502. */
+    @GetMapping("/api/downstream")
+    ResponseEntity<String> callDownstream() {
+      try {
+        downstream.get().uri("/inventory?sku=1").retrieve().toBodilessEntity();
+        return ResponseEntity.ok("ok");
+      } catch (RestClientResponseException e) {
+        return ResponseEntity.status(502).body("downstream " + e.getStatusCode().value());
+      }
     }
 
     @GetMapping("/api/orders")

@@ -2,6 +2,8 @@ package dev.identitylog.spring.boot.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.outcome.Outcome;
@@ -10,6 +12,8 @@ import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.TestPki;
 import dev.identitylog.testing.TestTokens;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,8 +48,33 @@ class SecuredAppTest {
   private static final Credential KNOWN_CLIENT = PKI.issue(TestPki.leaf("CN=client-app,O=Test").clientAuth());
   private static final Credential UNKNOWN_CLIENT = PKI.issue(TestPki.leaf("CN=mallory,O=Test").clientAuth());
 
+  /** A downstream service on loopback that answers 503 and remembers the traceparent it got. */
+  private static final AtomicReference<String> DOWNSTREAM_TRACEPARENT = new AtomicReference<>();
+  private static final HttpServer DOWNSTREAM = downstream();
+
+  private static HttpServer downstream() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/inventory", exchange -> {
+        DOWNSTREAM_TRACEPARENT.set(exchange.getRequestHeaders().getFirst("traceparent"));
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+      });
+      server.start();
+      return server;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterAll
+  static void stopDownstream() {
+    DOWNSTREAM.stop(0);
+  }
+
   @DynamicPropertySource
   static void tls(DynamicPropertyRegistry registry) throws Exception {
+    registry.add("downstream.url", () -> "http://127.0.0.1:" + DOWNSTREAM.getAddress().getPort());
     Path jwks = Files.createTempFile("jwks", ".json");
     Files.writeString(jwks, TestTokens.jwkSet().toPublicJWKSet().toString(), StandardCharsets.UTF_8);
     registry.add("spring.application.name", () -> "orders");
@@ -72,7 +103,7 @@ class SecuredAppTest {
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  /** Sends the request and returns the event written for it, found by its request id. */
+  /** Sends the request and returns the server event written for it, found by its request id. */
   private Exchange call(String path, String token, Credential clientCertificate) throws Exception {
     String requestId = UUID.randomUUID().toString();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
@@ -84,7 +115,7 @@ class SecuredAppTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       for (IdentityEvent e : sink.events()) {
-        if (requestId.equals(e.get(Fields.REQUEST_ID))) {
+        if (e.get(Fields.EVENT_NAME) == EventName.SERVER && requestId.equals(e.get(Fields.REQUEST_ID))) {
           return new Exchange(response, e);
         }
       }
@@ -222,6 +253,25 @@ class SecuredAppTest {
     Exchange x = call("/x509/whoami", null, null);
     assertThat(x.response.statusCode()).isEqualTo(403);
     assertAuthnRecorded(x.event, Outcome.FAILURE, Reason.CREDENTIAL_MISSING);
+  }
+
+  @Test
+  void restClientCallsGetTheirOwnEventJoinedToTheRequest() throws Exception {
+    Exchange x = call("/api/downstream", token().sign(), null);
+    assertThat(x.response.statusCode()).isEqualTo(502);
+    String requestId = x.event.get(Fields.REQUEST_ID);
+    IdentityEvent client = sink.events().stream()
+        .filter(e -> e.get(Fields.EVENT_NAME) == EventName.CLIENT && requestId.equals(e.get(Fields.REQUEST_ID)))
+        .findFirst().orElseThrow(() -> new AssertionError("no client event"));
+    assertThat(client.get(Fields.TRACE_ID)).isEqualTo(x.event.get(Fields.TRACE_ID));
+    assertThat(client.get(Fields.SPAN_PARENT_ID)).isEqualTo(x.event.get(Fields.SPAN_ID));
+    assertThat(DOWNSTREAM_TRACEPARENT.get()).as("traceparent on the wire")
+        .startsWith("00-" + client.get(Fields.TRACE_ID) + "-" + client.get(Fields.SPAN_ID) + "-");
+    assertThat(client.get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(503L);
+    assertThat(client.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.UPSTREAM_UNAVAILABLE);
+    assertThat(client.get(Fields.URL_FULL)).doesNotContain("sku");
+    // The request that made the call: its 502 is the downstream's failure, not its own.
+    assertThat(x.event.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.UPSTREAM_UNAVAILABLE);
   }
 
   @Test
