@@ -1,0 +1,134 @@
+package dev.identitylog.spring.boot;
+
+import dev.identitylog.IdentityLog;
+import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.internal.Throwables;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * Writes one {@code identity.client} event per call made through a {@code RestClient} or {@code
+ * RestTemplate}, and puts {@code traceparent}, {@code tracestate} and the request id on it. A thin
+ * mapping onto {@link IdentityLog#startClient(OutboundRequest)}: the call's own exception or
+ * status is classified by the core.
+ *
+ * <p>Never fails a call of its own: a failure here is counted by the {@link IdentityLog}, and the
+ * call goes on.
+ */
+final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
+  private static final String TRACEPARENT = "traceparent";
+
+  private final IdentityLog identityLog;
+
+  IdentityLogClientHttpRequestInterceptor(IdentityLog identityLog) {
+    this.identityLog = identityLog;
+  }
+
+  @Override
+  public ClientHttpResponse intercept(
+      HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
+    ClientExchange exchange = start(request);
+    if (exchange == null) {
+      return execution.execute(request, body);
+    }
+    ClientHttpResponse response;
+    try {
+      response = execution.execute(request, body);
+    } catch (IOException | RuntimeException | Error e) {
+      finish(exchange, -1, e);
+      throw e;
+    }
+    int status = -1;
+    try {
+      status = response.getStatusCode().value();
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+    }
+    finish(exchange, status, null);
+    return response;
+  }
+
+  private ClientExchange start(HttpRequest request) {
+    try {
+      ClientExchange exchange = identityLog.startClient(new SpringOutboundRequest(request));
+      exchange.attempt();
+      HttpHeaders headers = request.getHeaders();
+      for (Map.Entry<String, String> h : exchange.propagationHeaders().entrySet()) {
+        // Never overwrite what the application, or a tracing instrumentation, already set.
+        if (!headers.containsHeader(h.getKey())) {
+          headers.set(h.getKey(), h.getValue());
+        }
+      }
+      exchange.traceParentSent(headers.getFirst(TRACEPARENT));
+      return exchange;
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      identityLog.internalError("starting a RestClient call", t);
+      return null;
+    }
+  }
+
+  private void finish(ClientExchange exchange, int status, Throwable error) {
+    try {
+      exchange.finishHttp(status, error);
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      identityLog.internalError("finishing a RestClient call", t);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IdentityLogClientHttpRequestInterceptor";
+  }
+
+  /** The call as the core sees it; the URL without its query (the core strips it too). */
+  private static final class SpringOutboundRequest implements OutboundRequest {
+    private final HttpRequest request;
+
+    SpringOutboundRequest(HttpRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod().name();
+    }
+
+    @Override
+    public String url() {
+      URI uri = request.getURI();
+      return uri == null ? null : uri.toString();
+    }
+
+    @Override
+    public String serverAddress() {
+      URI uri = request.getURI();
+      return uri == null ? null : uri.getHost();
+    }
+
+    @Override
+    public int serverPort() {
+      URI uri = request.getURI();
+      if (uri == null) {
+        return -1;
+      }
+      if (uri.getPort() != -1) {
+        return uri.getPort();
+      }
+      return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
+    }
+
+    @Override
+    public String authorization() {
+      return request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+    }
+  }
+}
