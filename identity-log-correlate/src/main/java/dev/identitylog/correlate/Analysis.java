@@ -2,6 +2,7 @@ package dev.identitylog.correlate;
 
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.event.TraceOrigin;
+import dev.identitylog.outcome.DependencyFailures;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Phase;
@@ -745,8 +746,7 @@ final class Analysis {
     String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
     boolean silent = callee == null;
     if (Reason.UPSTREAM_UNAUTHENTICATED.code().equals(reason)) {
-      String accepted = n.server != null && n.server.authn == Outcome.SUCCESS
-          ? n.server.tokenHash : null;
+      String accepted = tokenAccepted(n);
       if (silent && c.tokenHash != null && accepted != null && !accepted.equals(c.tokenHash)) {
         return new Cause(Verdict.TOKEN_EXCHANGE_FAILURE, n, target, reason,
             target + " rejected the token exchanged by " + n.name() + " (answered "
@@ -803,9 +803,12 @@ final class Analysis {
     if (sent == null && n.parent != null && n.parent.client != null) {
       sent = n.parent.client.tokenHash;
     }
+    // The nearest outer hop that accepted a token, or that only relayed the refusal of a token
+    // other than the one it received: either way the rejected token was minted on the way in.
     Node accepting = null;
     for (Node a = n.caller(); a != null; a = a.caller()) {
-      if (a.server != null && a.server.authn == Outcome.SUCCESS && a.server.tokenHash != null) {
+      String t = tokenAccepted(a);
+      if (t != null && (a.server.authn == Outcome.SUCCESS || (sent != null && !sent.equals(t)))) {
         accepting = a;
         break;
       }
@@ -813,11 +816,12 @@ final class Analysis {
     String why = reason != null ? ": " + phrase(reason) : "";
     StringBuilder s = new StringBuilder(n.name());
     Verdict verdict = Verdict.AUTHN_FAILURE;
-    if (accepting != null && sent != null && !sent.equals(accepting.server.tokenHash)) {
+    String received = accepting == null ? null : tokenAccepted(accepting);
+    if (accepting != null && sent != null && !sent.equals(received)) {
       verdict = Verdict.TOKEN_EXCHANGE_FAILURE;
       s.append(" rejected the token exchanged by ").append(accepting.name()).append(why)
           .append(" (token ").append(shortHash(sent)).append(" ≠ ")
-          .append(shortHash(accepting.server.tokenHash));
+          .append(shortHash(received));
       audience(s, e, reason);
       s.append(')');
     } else if (accepting != null && sent != null) {
@@ -851,6 +855,44 @@ final class Analysis {
     s.append(passedOn(n.caller()));
     String hop = n.name();
     return new Cause(verdict, n, hop, reason, cleanParens(s.toString()));
+  }
+
+  /**
+   * The token a hop on the failing path let through: one it accepted (authn success, recorded or
+   * inferred as 1.1 relaying hops write it), or one it received and passed a failure back for
+   * without deciding anything about it (authn failure inferred from the 401 it relayed, as 1.0
+   * emitters and non-Java layers write it). Null when the hop decided against it itself, or holds
+   * no token hash.
+   */
+  private static String tokenAccepted(Node a) {
+    CorrelationEvent e = a.server;
+    if (e == null || e.tokenHash == null) {
+      return null;
+    }
+    if (e.authn == Outcome.SUCCESS) {
+      return e.tokenHash;
+    }
+    return failed(e.authn) && e.authnInferred && relaysRefusal(a) ? e.tokenHash : null;
+  }
+
+  /** Whether one of the hop's last calls was refused (401 / 403, or a callee that refused it). */
+  private static boolean relaysRefusal(Node a) {
+    for (Call c : lastAttempts(a.calls)) {
+      if (c.client != null) {
+        String reason = clientReason(c.client);
+        if (Reason.UPSTREAM_UNAUTHENTICATED.code().equals(reason)
+            || Reason.UPSTREAM_FORBIDDEN.code().equals(reason)) {
+          return true;
+        }
+      }
+      Node callee = c.lastCallee();
+      if (callee != null && callee.server != null && !succeeded(callee.server)
+          && (kindOfStatus(callee.server) == Verdict.AUTHN_FAILURE
+              || kindOfStatus(callee.server) == Verdict.AUTHZ_FAILURE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Cause authz(Node n, String reason, boolean inferred) {
@@ -892,8 +934,8 @@ final class Analysis {
     Node[] at = breakPoint(traces);
     Node inner = at[1];
     Node outer = at[0];
-    String reason = inner != null && inner.server != null && inner.server.traceOrigin != null
-        ? inner.server.traceOrigin.code() : null;
+    // SPEC 1.1 section 4: trace_dropped; the inner hop's trace origin is told in the sentence.
+    String reason = Reason.TRACE_DROPPED.code();
     String hop = outer != null ? outer.name() : inner != null ? inner.name() : null;
     StringBuilder s = new StringBuilder();
     s.append("request id ").append(requestId == null ? "(none)" : requestId)
@@ -1063,35 +1105,13 @@ final class Analysis {
     return byStatus;
   }
 
-  /** SPEC section 4: the dependency reason for the status a callee answered. */
+  /**
+   * The dependency reason for the status a callee answered: the core's classifier, the one every
+   * client adapter writes (so a 504 is {@code upstream_error}, see {@link DependencyFailures}).
+   */
   private static String dependencyReasonOf(String status) {
-    if (status == null) {
-      return null;
-    }
-    switch (status) {
-      case "401":
-      case "UNAUTHENTICATED":
-        return Reason.UPSTREAM_UNAUTHENTICATED.code();
-      case "403":
-      case "PERMISSION_DENIED":
-        return Reason.UPSTREAM_FORBIDDEN.code();
-      case "503":
-      case "UNAVAILABLE":
-        return Reason.UPSTREAM_UNAVAILABLE.code();
-      case "504":
-      case "DEADLINE_EXCEEDED":
-        return Reason.TIMEOUT.code();
-      case "429":
-      case "RESOURCE_EXHAUSTED":
-        return Reason.THROTTLED.code();
-      case "INTERNAL":
-      case "UNKNOWN":
-      case "DATA_LOSS":
-        return Reason.UPSTREAM_ERROR.code();
-      default:
-        return status.length() == 3 && status.charAt(0) == '5'
-            ? Reason.UPSTREAM_ERROR.code() : null;
-    }
+    Reason r = DependencyFailures.fromStatus(status);
+    return r == null ? null : r.code();
   }
 
   /** Attempts at this call's target: recorded attempts, or the client events for it. */
