@@ -1,0 +1,83 @@
+package dev.identitylog.correlate;
+
+import static dev.identitylog.correlate.Classification.*;
+
+import dev.identitylog.outcome.Reason;
+import java.util.Locale;
+
+/** The words of evidence sentences: hashes, durations, reason codes, who passed a failure on. */
+final class Wording {
+  private Wording() {}
+
+  /** Which hops passed the failure on: {@code n} and its callers, if they answered an error. */
+  static String passedOn(HopNode n) {
+    StringBuilder s = null;
+    for (HopNode a = n; a != null; a = a.caller()) {
+      if (a.server == null || !(statusFailing(a.server) || failed(a.server.authn)
+          || failed(a.server.authz) || failed(a.server.dependency))) {
+        continue;
+      }
+      if (s == null) {
+        s = new StringBuilder("; passed on by ");
+      } else {
+        s.append(", ");
+      }
+      s.append(a.name());
+      if (a.server.statusText() != null) {
+        s.append(" (").append(a.server.statusText()).append(')');
+      }
+    }
+    return s == null ? "" : s.toString();
+  }
+
+  static void audience(StringBuilder s, CorrelationEvent e, String reason) {
+    if (Reason.AUDIENCE_MISMATCH.code().equals(reason) && !e.audience.isEmpty()) {
+      if (s.charAt(s.length() - 1) != '(') {
+        s.append(", ");
+      }
+      s.append("audience ").append(String.join(" ", e.audience));
+    }
+  }
+
+  static String cleanParens(String s) {
+    return s.replace(" ()", "");
+  }
+
+  /** What a layer's inferred outcome was derived from ({@link LayerLine}), else otherwise. */
+  static String basisOr(CorrelationEvent e, String otherwise) {
+    return e.basis != null ? e.basis : otherwise;
+  }
+
+  static String statusOr(CorrelationEvent e, String otherwise) {
+    String s = e.statusText();
+    return s != null ? s : otherwise;
+  }
+
+  static String statusSuffix(CorrelationEvent e) {
+    String s = e.statusText();
+    return s != null ? " (" + s + ")" : "";
+  }
+
+  static String phrase(String code) {
+    return code.replace('_', ' ');
+  }
+
+  static String shortHash(String hex) {
+    if (hex == null) {
+      return "?";
+    }
+    return hex.length() <= 8 ? hex : hex.substring(0, 8) + "…";
+  }
+
+  static String lowerFirst(String s) {
+    return s.isEmpty() ? s : s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1);
+  }
+
+  static String duration(long nanos) {
+    long ms = nanos / 1_000_000L;
+    if (ms < 1000) {
+      return ms + " ms";
+    }
+    return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+  }
+}
