@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.identitylog.correlate.CorrelationEvent.Draft;
 import dev.identitylog.event.EventName;
+import dev.identitylog.event.Field;
+import dev.identitylog.event.Fields;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.outcome.EventOutcome;
@@ -53,6 +55,70 @@ final class EventParser {
     "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
     "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"
   };
+
+  /**
+   * The keys correlation reads. Their names come from the core's {@link Fields}, so they cannot
+   * drift from what the emitters write; two are the spellings of access logs, not of the standard.
+   */
+  private enum Key {
+    TIMESTAMP(Fields.TIMESTAMP),
+    AT_TIMESTAMP("@timestamp"),
+    EVENT_NAME(Fields.EVENT_NAME),
+    SERVICE_NAME(Fields.SERVICE_NAME),
+    HOP_LAYER(Fields.HOP_LAYER),
+    TRACE_ID(Fields.TRACE_ID),
+    SPAN_ID(Fields.SPAN_ID),
+    SPAN_PARENT_ID(Fields.SPAN_PARENT_ID),
+    TRACEPARENT("traceparent"),
+    TRACE_ORIGIN(Fields.TRACE_ORIGIN),
+    REQUEST_ID(Fields.REQUEST_ID),
+    REQUEST_EDGE_ID(Fields.REQUEST_EDGE_ID),
+    HTTP_RESPONSE_STATUS_CODE(Fields.HTTP_RESPONSE_STATUS_CODE),
+    RPC_GRPC_STATUS_CODE(Fields.RPC_GRPC_STATUS_CODE),
+    EVENT_DURATION(Fields.EVENT_DURATION),
+    EVENT_OUTCOME(Fields.EVENT_OUTCOME),
+    ERROR_TYPE(Fields.ERROR_TYPE),
+    AUTHN_OUTCOME(Fields.AUTHN_OUTCOME),
+    AUTHN_REASON(Fields.AUTHN_REASON),
+    AUTHN_INFERRED(Fields.AUTHN_INFERRED),
+    AUTHZ_OUTCOME(Fields.AUTHZ_OUTCOME),
+    AUTHZ_REASON(Fields.AUTHZ_REASON),
+    AUTHZ_INFERRED(Fields.AUTHZ_INFERRED),
+    DEPENDENCY_OUTCOME(Fields.DEPENDENCY_OUTCOME),
+    DEPENDENCY_REASON(Fields.DEPENDENCY_REASON),
+    DEPENDENCY_NAME(Fields.DEPENDENCY_NAME),
+    DEPENDENCY_STATUS(Fields.DEPENDENCY_STATUS),
+    DEPENDENCY_INFERRED(Fields.DEPENDENCY_INFERRED),
+    TOKEN_HASH(Fields.TOKEN_HASH),
+    TOKEN_AUDIENCE(Fields.TOKEN_AUDIENCE),
+    TOKEN_ACTOR_CHAIN(Fields.TOKEN_ACTOR_CHAIN),
+    FORWARDED_UNTRUSTED(Fields.FORWARDED_UNTRUSTED),
+    CLIENT_ATTEMPTS(Fields.CLIENT_ATTEMPTS),
+    SERVER_ADDRESS(Fields.SERVER_ADDRESS),
+    RPC_SERVICE(Fields.RPC_SERVICE),
+    HTTP_ROUTE(Fields.HTTP_ROUTE),
+    TLS_CLIENT_HASH(Fields.TLS_CLIENT_HASH_SHA256),
+    TLS_CLIENT_SERIAL(Fields.TLS_CLIENT_SERIAL_NUMBER),
+    TLS_CLIENT_SUBJECT(Fields.TLS_CLIENT_SUBJECT);
+
+    final String name;
+
+    Key(Field<?> field) {
+      this(field.key());
+    }
+
+    Key(String name) {
+      this.name = name;
+    }
+  }
+
+  private static final Map<String, Key> KEYS = new HashMap<>();
+
+  static {
+    for (Key k : Key.values()) {
+      KEYS.put(k.name, k);
+    }
+  }
 
   /** Why the last line gave no event: one of the constants above. */
   int status;
@@ -158,7 +224,7 @@ final class EventParser {
 
   private void readArray(JsonParser p, String key) throws IOException {
     boolean wanted =
-        key.equals("identity.token.audience") || key.equals("identity.token.actor_chain");
+        key.equals(Fields.TOKEN_AUDIENCE.key()) || key.equals(Fields.TOKEN_ACTOR_CHAIN.key());
     List<String> items = wanted ? new ArrayList<>(2) : null;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -176,7 +242,7 @@ final class EventParser {
     }
     if (wanted && !items.isEmpty()) {
       List<String> list = Collections.unmodifiableList(items);
-      if (key.equals("identity.token.audience")) {
+      if (key.equals(Fields.TOKEN_AUDIENCE.key())) {
         d.audience = list;
       } else {
         d.actorChain = list;
@@ -185,139 +251,152 @@ final class EventParser {
   }
 
   private void scalar(JsonParser p, String key, JsonToken t) throws IOException {
-    switch (key) {
-      case "timestamp":
-      case "@timestamp":
+    Key k = KEYS.get(key);
+    if (k == null) {
+      int slot = LayerLine.slot(key);
+      if (slot >= 0) {
+        if (facts == null) {
+          facts = LayerLine.newFacts();
+        }
+        facts[slot] = text(p, t);
+      }
+      return;
+    }
+    switch (k) {
+      case TIMESTAMP:
+      case AT_TIMESTAMP:
         long ts = time(p, t);
-        if (ts != Times.NONE && (key.equals("timestamp") || d.timestamp == Times.NONE)) {
+        if (ts != Times.NONE && (k == Key.TIMESTAMP || d.timestamp == Times.NONE)) {
           d.timestamp = ts;
         }
         break;
-      case "event.name":
+      case EVENT_NAME:
         hasEventName = true;
         String n = text(p, t);
-        if ("identity.server".equals(n) || "server".equals(n)) {
+        if (EventName.SERVER.code().equals(n) || "server".equals(n)) {
           d.name = EventName.SERVER;
-        } else if ("identity.client".equals(n) || "client".equals(n)) {
+        } else if (EventName.CLIENT.code().equals(n) || "client".equals(n)) {
           d.name = EventName.CLIENT;
         } else {
           foreignEventName = true;
         }
         break;
-      case "service.name":
+      case SERVICE_NAME:
         d.service = intern(text(p, t));
         break;
-      case "identity.hop.layer":
+      case HOP_LAYER:
         d.layer = HopLayer.fromCode(text(p, t));
         break;
-      case "trace.id":
+      case TRACE_ID:
         d.traceId = share(traceId(text(p, t)));
         break;
-      case "span.id":
+      case SPAN_ID:
         d.spanId = share(spanId(text(p, t)));
         break;
-      case "span.parent.id":
+      case SPAN_PARENT_ID:
         d.parentSpanId = share(spanId(text(p, t)));
         break;
-      case "traceparent":
+      case TRACEPARENT:
         d.traceparent = text(p, t);
         break;
-      case "identity.trace.origin":
+      case TRACE_ORIGIN:
         d.traceOrigin = traceOrigin(text(p, t));
         break;
-      case "identity.request.id":
+      case REQUEST_ID:
         d.requestId = share(text(p, t));
         break;
-      case "identity.request.edge_id":
+      case REQUEST_EDGE_ID:
         // One form for every hop: the origin's CF-Ray carries a data-centre suffix that
         // Cloudflare's own RayID lacks.
         d.edgeId = share(CloudflareLine.rayId(text(p, t)));
         break;
-      case "http.response.status_code":
+      case HTTP_RESPONSE_STATUS_CODE:
         long status = integer(p, t);
         d.httpStatus = status >= 100 && status <= 999 ? (int) status : 0;
         break;
-      case "rpc.grpc.status_code":
+      case RPC_GRPC_STATUS_CODE:
         d.grpcStatus = t == JsonToken.VALUE_NUMBER_INT ? grpcStatus(p.getIntValue())
             : grpcStatus(text(p, t));
         break;
-      case "event.duration":
+      case EVENT_DURATION:
         d.durationNanos = duration(p, t);
         break;
-      case "event.outcome":
+      case EVENT_OUTCOME:
         d.eventOutcome = eventOutcome(text(p, t));
         break;
-      case "error.type":
+      case ERROR_TYPE:
         d.errorType = intern(text(p, t));
         break;
-      case "identity.authn.outcome":
+      case AUTHN_OUTCOME:
         d.authn = outcome(text(p, t));
         break;
-      case "identity.authn.reason":
+      case AUTHN_REASON:
         d.authnReason = intern(text(p, t));
         break;
-      case "identity.authn.inferred":
+      case AUTHN_INFERRED:
         d.authnInferred = bool(p, t);
         break;
-      case "identity.authz.outcome":
+      case AUTHZ_OUTCOME:
         d.authz = outcome(text(p, t));
         break;
-      case "identity.authz.reason":
+      case AUTHZ_REASON:
         d.authzReason = intern(text(p, t));
         break;
-      case "identity.authz.inferred":
+      case AUTHZ_INFERRED:
         d.authzInferred = bool(p, t);
         break;
-      case "identity.dependency.outcome":
+      case DEPENDENCY_OUTCOME:
         d.dependency = outcome(text(p, t));
         break;
-      case "identity.dependency.reason":
+      case DEPENDENCY_REASON:
         d.dependencyReason = intern(text(p, t));
         break;
-      case "identity.dependency.name":
+      case DEPENDENCY_NAME:
         d.dependencyName = intern(text(p, t));
         break;
-      case "identity.dependency.status":
+      case DEPENDENCY_STATUS:
         d.dependencyStatus = intern(text(p, t));
         break;
-      case "identity.dependency.inferred":
+      case DEPENDENCY_INFERRED:
         d.dependencyInferred = bool(p, t);
         break;
-      case "identity.token.hash":
+      case TOKEN_HASH:
         d.tokenHash = share(tokenHash(text(p, t)));
         break;
-      case "identity.token.audience":
+      case TOKEN_AUDIENCE:
         String aud = text(p, t);
         d.audience = aud == null ? null : Collections.singletonList(aud);
         break;
-      case "identity.token.actor_chain":
+      case TOKEN_ACTOR_CHAIN:
         String actor = text(p, t);
         d.actorChain = actor == null ? null : Collections.singletonList(actor);
         break;
-      case "identity.forwarded.untrusted":
+      case FORWARDED_UNTRUSTED:
         d.forwardedUntrusted = bool(p, t);
         break;
-      case "identity.client.attempts":
+      case CLIENT_ATTEMPTS:
         long attempts = integer(p, t);
         d.attempts = attempts > 0 ? (int) Math.min(attempts, 1_000_000L) : 0;
         break;
-      case "server.address":
+      case SERVER_ADDRESS:
         d.serverAddress = intern(text(p, t));
         break;
-      case "rpc.service":
+      case RPC_SERVICE:
         d.rpcService = intern(text(p, t));
         break;
-      case "http.route":
+      case HTTP_ROUTE:
         d.route = text(p, t) != null;
         break;
+      case TLS_CLIENT_HASH:
+        d.certHash = intern(Certificates.hash(text(p, t)));
+        break;
+      case TLS_CLIENT_SERIAL:
+        d.certSerial = intern(Certificates.serial(text(p, t)));
+        break;
+      case TLS_CLIENT_SUBJECT:
+        d.certSubject = intern(Certificates.name(text(p, t)));
+        break;
       default:
-        int slot = LayerLine.slot(key);
-        if (slot >= 0) {
-          if (facts == null) {
-            facts = LayerLine.newFacts();
-          }
-          facts[slot] = text(p, t);
-        }
         break;
     }
   }
