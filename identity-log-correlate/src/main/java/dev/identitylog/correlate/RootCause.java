@@ -285,6 +285,7 @@ final class RootCause {
     if (e.forwardedUntrusted) {
       s.append("; forwarded identity headers from an untrusted peer were ignored");
     }
+    s.append(certificateNote(n, reason));
     if (note != null) {
       s.append(note);
     }

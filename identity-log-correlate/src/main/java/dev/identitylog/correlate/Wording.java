@@ -58,6 +58,37 @@ final class Wording {
     return s != null ? " (" + s + ")" : "";
   }
 
+  /**
+   * For a failure about the client certificate, which certificate the failing hop saw against the
+   * one the nearest outer hop saw (the edge that terminated mTLS, typically): the same one, another
+   * one, or none. Empty for other failures, or when no outer hop logged a certificate.
+   */
+  static String certificateNote(HopNode n, String reason) {
+    Reason r = reason == null ? null : Reason.fromCode(reason);
+    if (r == null || !(r.name().startsWith("CERT_") || r == Reason.BINDING_MISMATCH
+        || r == Reason.IDENTITY_HEADER_UNTRUSTED)) {
+      return "";
+    }
+    HopNode outer = n.caller();
+    while (outer != null && (outer.server == null || outer.server.certHash == null)) {
+      outer = outer.caller();
+    }
+    if (outer == null) {
+      return "";
+    }
+    String seen = outer.server.certHash;
+    String own = n.server == null ? null : n.server.certHash;
+    if (own == null) {
+      return "; " + outer.name() + " saw client certificate " + shortHash(seen) + ", "
+          + n.name() + " logged none";
+    }
+    if (own.equals(seen)) {
+      return "; client certificate " + shortHash(own) + ", the one " + outer.name() + " saw";
+    }
+    return "; client certificate " + shortHash(own) + ", not the one " + outer.name() + " saw ("
+        + shortHash(seen) + ")";
+  }
+
   static String phrase(String code) {
     return code.replace('_', ' ');
   }
