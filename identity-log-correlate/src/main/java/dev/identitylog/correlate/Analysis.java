@@ -29,6 +29,10 @@ final class Analysis {
     if (cause == null) {
       cause = rootCause.ok();
     }
+    String malformed = Wording.malformedIds(tree.hopOrder);
+    if (malformed != null) {
+      cause = cause.withNote(malformed);
+    }
     return new RequestVerdict(
         ids.traceId(),
         new ArrayList<>(traces),

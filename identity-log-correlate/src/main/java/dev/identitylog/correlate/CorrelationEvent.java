@@ -80,6 +80,8 @@ public final class CorrelationEvent {
   final String certSerial;
   /** {@code tls.client.subject} as RFC 2253, or null. */
   final String certSubject;
+  /** Id fields ({@code trace.id}, span ids) whose values were malformed and dropped, or null. */
+  final String malformedIds;
   private final int hash;
 
   CorrelationEvent(Draft d) {
@@ -122,6 +124,7 @@ public final class CorrelationEvent {
     certHash = d.certHash;
     certSerial = d.certSerial;
     certSubject = d.certSubject;
+    malformedIds = d.malformedIds;
     hash = computeHash();
   }
 
@@ -381,5 +384,7 @@ public final class CorrelationEvent {
     String certHash;
     String certSerial;
     String certSubject;
+    /** The id fields whose values were malformed and left out, comma-separated, or null. */
+    String malformedIds;
   }
 }

@@ -288,13 +288,13 @@ final class EventParser {
         d.layer = HopLayer.fromCode(text(p, t));
         break;
       case TRACE_ID:
-        d.traceId = share(traceId(text(p, t)));
+        d.traceId = share(wellFormed(traceId(text(p, t)), 32, key));
         break;
       case SPAN_ID:
-        d.spanId = share(spanId(text(p, t)));
+        d.spanId = share(wellFormed(spanId(text(p, t)), 16, key));
         break;
       case SPAN_PARENT_ID:
-        d.parentSpanId = share(spanId(text(p, t)));
+        d.parentSpanId = share(wellFormed(spanId(text(p, t)), 16, key));
         break;
       case TRACEPARENT:
         d.traceparent = text(p, t);
@@ -427,6 +427,19 @@ final class EventParser {
     }
     status = OK;
     return new CorrelationEvent(d);
+  }
+
+  /**
+   * The id when it is hex of the standard's length (after the forms {@link #traceId} accepts),
+   * else null, and the field is noted as malformed: an id like {@code XYZ} joins nothing and is
+   * no trace of the request, so it must not read as a second trace (a broken one).
+   */
+  private String wellFormed(String id, int length, String field) {
+    if (id == null || (id.length() == length && isHex(id))) {
+      return id;
+    }
+    d.malformedIds = d.malformedIds == null ? field : d.malformedIds + ", " + field;
+    return null;
   }
 
   private void fromTraceparent(String tp) {

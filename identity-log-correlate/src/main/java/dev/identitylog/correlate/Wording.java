@@ -3,6 +3,7 @@ package dev.identitylog.correlate;
 import static dev.identitylog.correlate.Classification.*;
 
 import dev.identitylog.outcome.Reason;
+import java.util.List;
 import java.util.Locale;
 
 /** The words of evidence sentences: hashes, durations, reason codes, who passed a failure on. */
@@ -87,6 +88,24 @@ final class Wording {
     }
     return "; client certificate " + shortHash(own) + ", not the one " + outer.name() + " saw ("
         + shortHash(seen) + ")";
+  }
+
+  /**
+   * Which hops logged malformed ids, left out of the joins ("; backend logged a malformed
+   * trace.id, left out"), or null. The values are not repeated: they are not ids.
+   */
+  static String malformedIds(List<CorrelationEvent> events) {
+    StringBuilder s = null;
+    for (CorrelationEvent e : events) {
+      if (e.malformedIds == null) {
+        continue;
+      }
+      s = s == null ? new StringBuilder("; ") : s.append("; ");
+      s.append(e.service != null ? e.service : "(unnamed service)").append(" logged a malformed ")
+          .append(e.malformedIds).append(" (")
+          .append(e.isClient() ? "client" : "server").append(" event), left out of the joins");
+    }
+    return s == null ? null : s.toString();
   }
 
   static String phrase(String code) {

@@ -138,4 +138,39 @@ class VerdictRulesTest {
     assertThat(v.verdictReason()).isEqualTo("upstream_error");
     assertThat(v.evidence()).startsWith("gateway's call to backend failed: upstream error (504)");
   }
+
+  /** A trace.id of XYZ is no second trace of the request: it is reported as malformed. */
+  @Test
+  void aMalformedTraceIdIsReportedAsSuch() {
+    Req r = new Req(47);
+    Line edge = r.server("edge", "cdn", 0, 60).status(200);
+    Line gw = r.server("gateway", "gateway", 2, 55).parent(edge).status(200);
+    Line gwc = r.client(gw, "backend", 5, 40).status(200);
+    r.server("backend", "backend", 7, 30).status(200).trace("XYZ").parent(gwc);
+
+    RequestVerdict v = Run.of(r.json()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.OK);
+    assertThat(v.traceIds()).containsExactly(r.trace);
+    assertThat(v.hops()).hasSize(4);
+    assertThat(v.evidence()).endsWith(
+        "; backend logged a malformed trace.id (server event), left out of the joins")
+        .doesNotContain("xyz");
+  }
+
+  /** Span ids of the wrong length are reported too; the request still joins on its request id. */
+  @Test
+  void malformedSpanIdsAreReported() {
+    Req r = new Req(48);
+    Line gw = r.server("gateway", "gateway", 2, 55).status(503)
+        .dependency("failure", "connect_failure", "backend").inferred("dependency");
+    r.client(gw, "backend", 5, 40).dependency("failure", "connect_failure", "backend")
+        .set("span.id", "not-a-span");
+
+    RequestVerdict v = Run.of(r.json()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.DEPENDENCY_FAILURE);
+    assertThat(v.evidence()).contains(
+        "gateway logged a malformed span.id (client event), left out of the joins");
+  }
 }
