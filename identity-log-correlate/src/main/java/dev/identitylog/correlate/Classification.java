@@ -147,6 +147,11 @@ final class Classification {
     return failed(e.authn) && e.authnInferred && relaysRefusal(a) ? e.tokenHash : null;
   }
 
+  /** Whether the hop's authn outcome is only inferred while it relayed a callee's refusal. */
+  static boolean relayedOnly(HopNode a) {
+    return a.server != null && a.server.authnInferred && relaysRefusal(a);
+  }
+
   /** Whether one of the hop's last calls was refused (401 / 403, or a callee that refused it). */
   static boolean relaysRefusal(HopNode a) {
     for (HopCall c : lastAttempts(a.calls)) {

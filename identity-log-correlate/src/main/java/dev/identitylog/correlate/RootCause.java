@@ -239,15 +239,35 @@ final class RootCause {
     if (sent == null && n.parent != null && n.parent.client != null) {
       sent = n.parent.client.tokenHash;
     }
-    // The nearest outer hop that accepted a token, or that only relayed the refusal of a token
-    // other than the one it received: either way the rejected token was minted on the way in.
+    // The nearest outer hop that decided to accept a token, or that only relayed the refusal of a
+    // token other than the one it received: either way the rejected token was minted on the way
+    // in. A relaying hop holding the rejected token itself decided nothing (1.0: authn failure
+    // inferred from the 401; 1.1: success inferred): the search goes on past it, and it stands as
+    // the accepting hop only when no other is found.
     HopNode accepting = null;
+    HopNode passing = null;
     for (HopNode a = n.caller(); a != null; a = a.caller()) {
       String t = tokenAccepted(a);
-      if (t != null && (a.server.authn == Outcome.SUCCESS || (sent != null && !sent.equals(t)))) {
+      if (t == null) {
+        continue;
+      }
+      if (relayedOnly(a)) {
+        if (sent != null && !sent.equals(t)) {
+          accepting = a;
+          break;
+        }
+        if (passing == null && a.server.authn == Outcome.SUCCESS) {
+          passing = a;
+        }
+        continue;
+      }
+      if (a.server.authn == Outcome.SUCCESS) {
         accepting = a;
         break;
       }
+    }
+    if (accepting == null) {
+      accepting = passing;
     }
     String why = reason != null ? ": " + phrase(reason) : "";
     StringBuilder s = new StringBuilder(n.name());
