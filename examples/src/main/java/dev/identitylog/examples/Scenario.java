@@ -210,7 +210,7 @@ final class Scenario {
                 + " un-instrumented client that forwards only X-Request-ID. The request succeeds,"
                 + " but the backend starts a new trace; the correlator joins the hops by request id"
                 + " and reports the broken trace at the gateway.",
-            200, "trace_broken", "gateway", "generated",
+            200, "trace_broken", "gateway", "trace_dropped",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/legacy/orders/widget",
                 alice.certificate, alice.token(BackendHop.SCOPE), id)));
   }

@@ -16,58 +16,23 @@ import javax.net.ssl.SSLException;
 /**
  * Classifies how an outbound call failed, from its exception or its answer, into the dependency
  * reasons of SPEC section 4. Shared by every client adapter so that OkHttp and gRPC calls that fail
- * the same way are logged the same way.
+ * the same way are logged the same way. Statuses are classified by {@link
+ * dev.identitylog.outcome.DependencyFailures}, which {@code correlate} uses too; the status methods
+ * here only delegate to it.
  */
 public final class DependencyFailures {
   private static final int MAX_CAUSE_DEPTH = 16;
 
   private DependencyFailures() {}
 
-  /** The reason for an HTTP answer, or {@code null} when the answer is not a dependency failure. */
+  /** The reason for an HTTP answer; see {@link dev.identitylog.outcome.DependencyFailures}. */
   public static Reason fromHttpStatus(int status) {
-    switch (status) {
-      case 401:
-        return Reason.UPSTREAM_UNAUTHENTICATED;
-      case 403:
-        return Reason.UPSTREAM_FORBIDDEN;
-      case 429:
-        return Reason.THROTTLED;
-      case 503:
-        return Reason.UPSTREAM_UNAVAILABLE;
-      default:
-        return status >= 500 && status <= 599 ? Reason.UPSTREAM_ERROR : null;
-    }
+    return dev.identitylog.outcome.DependencyFailures.fromHttpStatus(status);
   }
 
-  /**
-   * The reason for a gRPC status (by its name, e.g. {@code UNAVAILABLE}), or {@code null} for OK
-   * and for statuses that are the caller's own mistake (INVALID_ARGUMENT, NOT_FOUND, ...); {@link
-   * Reason#CLIENT_ABORT} for CANCELLED.
-   */
+  /** The reason for a gRPC status name; see {@link dev.identitylog.outcome.DependencyFailures}. */
   public static Reason fromGrpcStatus(String statusName) {
-    if (statusName == null) {
-      return null;
-    }
-    switch (statusName) {
-      case "CANCELLED":
-        return Reason.CLIENT_ABORT; // the caller cancelled its own call, as with fromException
-      case "UNAUTHENTICATED":
-        return Reason.UPSTREAM_UNAUTHENTICATED;
-      case "PERMISSION_DENIED":
-        return Reason.UPSTREAM_FORBIDDEN;
-      case "UNAVAILABLE":
-        return Reason.UPSTREAM_UNAVAILABLE;
-      case "DEADLINE_EXCEEDED":
-        return Reason.TIMEOUT;
-      case "RESOURCE_EXHAUSTED":
-        return Reason.THROTTLED;
-      case "INTERNAL":
-      case "UNKNOWN":
-      case "DATA_LOSS":
-        return Reason.UPSTREAM_ERROR;
-      default:
-        return null;
-    }
+    return dev.identitylog.outcome.DependencyFailures.fromGrpcStatus(statusName);
   }
 
   /**

@@ -74,6 +74,14 @@ public final class CorrelationEvent {
    * {@code x-amzn-RequestId}): joins like {@link #requestId}; or null.
    */
   final String upstreamRequestId;
+  /** {@code tls.client.hash.sha256}, 64 uppercase hex, or null ({@link Certificates}). */
+  final String certHash;
+  /** {@code tls.client.x509.serial_number}, uppercase hex without leading zeros, or null. */
+  final String certSerial;
+  /** {@code tls.client.subject} as RFC 2253, or null. */
+  final String certSubject;
+  /** Id fields ({@code trace.id}, span ids) whose values were malformed and dropped, or null. */
+  final String malformedIds;
   private final int hash;
 
   CorrelationEvent(Draft d) {
@@ -113,6 +121,10 @@ public final class CorrelationEvent {
     basis = d.basis;
     layerTrace = d.layerTrace;
     upstreamRequestId = d.upstreamRequestId;
+    certHash = d.certHash;
+    certSerial = d.certSerial;
+    certSubject = d.certSubject;
+    malformedIds = d.malformedIds;
     hash = computeHash();
   }
 
@@ -174,6 +186,9 @@ public final class CorrelationEvent {
     d.attempts = attempts == null || attempts < 0 ? 0 : (int) Math.min(attempts, 1_000_000L);
     d.serverAddress = event.get(Fields.SERVER_ADDRESS);
     d.rpcService = event.get(Fields.RPC_SERVICE);
+    d.certHash = Certificates.hash(event.get(Fields.TLS_CLIENT_HASH_SHA256));
+    d.certSerial = Certificates.serial(event.get(Fields.TLS_CLIENT_SERIAL_NUMBER));
+    d.certSubject = Certificates.name(event.get(Fields.TLS_CLIENT_SUBJECT));
     return new CorrelationEvent(d);
   }
 
@@ -366,5 +381,10 @@ public final class CorrelationEvent {
     String upstreamRequestId;
     /** The line names a matched route ({@code http.route}). */
     boolean route;
+    String certHash;
+    String certSerial;
+    String certSubject;
+    /** The id fields whose values were malformed and left out, comma-separated, or null. */
+    String malformedIds;
   }
 }

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * together) or an {@code identity.request.edge_id}. Identical events count once.
  *
  * <p>Memory is bounded by the requests in flight, not by the input: a request is finished when no
- * event for it arrived while event time (the newest {@code timestamp} seen) advanced by the
- * window, and at {@link #finish()}. Event time cannot close requests whose events carry no
+ * event for it arrived while event time advanced by the window, and at {@link #finish()}. Event
+ * time is robust to outliers ({@link EventClock}): a line far in the future or a host whose clock
+ * is hours off does not finish other requests. Event time cannot close requests whose events carry no
  * {@code timestamp} (or when time stands still), so the requests in flight are also bounded
  * ({@link Builder#maxInFlight(int)}): past the bound, the request that waited longest for an
  * event, in arrival order, is finished early and counted ({@link #finishedEarly()}). Its {@link RequestVerdict} then goes to the consumer given to
@@ -65,6 +66,7 @@ public final class Correlator {
   private Pending tail;
   private int inFlight;
   private long watermark = Times.NONE;
+  private final EventClock clock;
 
   private long accepted;
   private long duplicates;
@@ -76,6 +78,7 @@ public final class Correlator {
 
   private Correlator(Builder b) {
     this.windowMillis = b.window.toMillis();
+    this.clock = new EventClock();
     this.maxEvents = b.maxEvents;
     this.maxInFlight = b.maxInFlight;
     this.consumer = b.consumer;
@@ -95,14 +98,17 @@ public final class Correlator {
     if (e == null) {
       return;
     }
-    if (e.timestamp != Times.NONE && (watermark == Times.NONE || e.timestamp > watermark)) {
-      if (watermark == Times.NONE) {
+    if (e.timestamp != Times.NONE) {
+      boolean first = watermark == Times.NONE;
+      // Not e.timestamp itself: one line far in the future, or a host whose clock is hours off,
+      // would finish every open request and split the ones still receiving events.
+      watermark = clock.observe(e.timestamp);
+      if (first) {
         // Requests opened before any time was seen start their window now.
         for (Pending p = head; p != null; p = p.next) {
-          p.touched = e.timestamp;
+          p.touched = watermark;
         }
       }
-      watermark = e.timestamp;
     }
     if (!e.joinable()) {
       unjoinable++;
@@ -130,7 +136,10 @@ public final class Correlator {
       accepted++;
       register(e, g);
     }
-    touch(g);
+    if (e.timestamp != Times.NONE && e.timestamp > g.latest) {
+      g.latest = e.timestamp;
+    }
+    touch(g, e.timestamp);
     expire();
   }
 
@@ -268,7 +277,18 @@ public final class Correlator {
     }
     long limit = watermark - windowMillis;
     while (head != null && head.touched < limit) {
-      complete(head);
+      Pending g = head;
+      // Its events were more than a window ahead of the clock when they came (the first lines
+      // after a gap in the logs): once the clock is within a window of them, their own time
+      // counts. An outlier hours ahead never is.
+      long own = g.latest <= watermark + windowMillis ? Math.min(g.latest, watermark) : Times.NONE;
+      if (own >= limit && own - g.touched > windowMillis) {
+        g.touched = own;
+        unlink(g);
+        append(g);
+        continue;
+      }
+      complete(g);
     }
   }
 
@@ -297,8 +317,17 @@ public final class Correlator {
     }
   }
 
-  private void touch(Pending g) {
-    g.touched = watermark;
+  /**
+   * Marks the request as active at the event's own time, kept between the clock and one window
+   * ahead of it: the clock runs a few events behind the latest time (it ignores outliers), and an
+   * outlier's own request stays open at most one window longer.
+   */
+  private void touch(Pending g, long time) {
+    long t = watermark;
+    if (time != Times.NONE && watermark != Times.NONE && time > watermark) {
+      t = time - watermark > windowMillis ? watermark + windowMillis : time;
+    }
+    g.touched = t;
     if (g != tail) {
       unlink(g);
       append(g);
@@ -337,6 +366,8 @@ public final class Correlator {
     Pending prev;
     Pending next;
     long touched;
+    /** The latest event time of the request itself, or {@link Times#NONE}. */
+    long latest = Times.NONE;
 
     boolean contains(CorrelationEvent e) {
       for (int i = 0; i < events.size(); i++) {

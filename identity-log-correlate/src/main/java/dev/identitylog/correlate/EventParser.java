@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.identitylog.correlate.CorrelationEvent.Draft;
 import dev.identitylog.event.EventName;
+import dev.identitylog.event.Fields;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.outcome.EventOutcome;
@@ -158,7 +159,7 @@ final class EventParser {
 
   private void readArray(JsonParser p, String key) throws IOException {
     boolean wanted =
-        key.equals("identity.token.audience") || key.equals("identity.token.actor_chain");
+        key.equals(Fields.TOKEN_AUDIENCE.key()) || key.equals(Fields.TOKEN_ACTOR_CHAIN.key());
     List<String> items = wanted ? new ArrayList<>(2) : null;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -176,7 +177,7 @@ final class EventParser {
     }
     if (wanted && !items.isEmpty()) {
       List<String> list = Collections.unmodifiableList(items);
-      if (key.equals("identity.token.audience")) {
+      if (key.equals(Fields.TOKEN_AUDIENCE.key())) {
         d.audience = list;
       } else {
         d.actorChain = list;
@@ -185,139 +186,152 @@ final class EventParser {
   }
 
   private void scalar(JsonParser p, String key, JsonToken t) throws IOException {
-    switch (key) {
-      case "timestamp":
-      case "@timestamp":
+    EventKey k = EventKey.of(key);
+    if (k == null) {
+      int slot = LayerLine.slot(key);
+      if (slot >= 0) {
+        if (facts == null) {
+          facts = LayerLine.newFacts();
+        }
+        facts[slot] = text(p, t);
+      }
+      return;
+    }
+    switch (k) {
+      case TIMESTAMP:
+      case AT_TIMESTAMP:
         long ts = time(p, t);
-        if (ts != Times.NONE && (key.equals("timestamp") || d.timestamp == Times.NONE)) {
+        if (ts != Times.NONE && (k == EventKey.TIMESTAMP || d.timestamp == Times.NONE)) {
           d.timestamp = ts;
         }
         break;
-      case "event.name":
+      case EVENT_NAME:
         hasEventName = true;
         String n = text(p, t);
-        if ("identity.server".equals(n) || "server".equals(n)) {
+        if (EventName.SERVER.code().equals(n) || "server".equals(n)) {
           d.name = EventName.SERVER;
-        } else if ("identity.client".equals(n) || "client".equals(n)) {
+        } else if (EventName.CLIENT.code().equals(n) || "client".equals(n)) {
           d.name = EventName.CLIENT;
         } else {
           foreignEventName = true;
         }
         break;
-      case "service.name":
+      case SERVICE_NAME:
         d.service = intern(text(p, t));
         break;
-      case "identity.hop.layer":
+      case HOP_LAYER:
         d.layer = HopLayer.fromCode(text(p, t));
         break;
-      case "trace.id":
-        d.traceId = share(traceId(text(p, t)));
+      case TRACE_ID:
+        d.traceId = share(wellFormed(traceId(text(p, t)), 32, key));
         break;
-      case "span.id":
-        d.spanId = share(spanId(text(p, t)));
+      case SPAN_ID:
+        d.spanId = share(wellFormed(spanId(text(p, t)), 16, key));
         break;
-      case "span.parent.id":
-        d.parentSpanId = share(spanId(text(p, t)));
+      case SPAN_PARENT_ID:
+        d.parentSpanId = share(wellFormed(spanId(text(p, t)), 16, key));
         break;
-      case "traceparent":
+      case TRACEPARENT:
         d.traceparent = text(p, t);
         break;
-      case "identity.trace.origin":
+      case TRACE_ORIGIN:
         d.traceOrigin = traceOrigin(text(p, t));
         break;
-      case "identity.request.id":
+      case REQUEST_ID:
         d.requestId = share(text(p, t));
         break;
-      case "identity.request.edge_id":
+      case REQUEST_EDGE_ID:
         // One form for every hop: the origin's CF-Ray carries a data-centre suffix that
         // Cloudflare's own RayID lacks.
         d.edgeId = share(CloudflareLine.rayId(text(p, t)));
         break;
-      case "http.response.status_code":
+      case HTTP_RESPONSE_STATUS_CODE:
         long status = integer(p, t);
         d.httpStatus = status >= 100 && status <= 999 ? (int) status : 0;
         break;
-      case "rpc.grpc.status_code":
+      case RPC_GRPC_STATUS_CODE:
         d.grpcStatus = t == JsonToken.VALUE_NUMBER_INT ? grpcStatus(p.getIntValue())
             : grpcStatus(text(p, t));
         break;
-      case "event.duration":
+      case EVENT_DURATION:
         d.durationNanos = duration(p, t);
         break;
-      case "event.outcome":
+      case EVENT_OUTCOME:
         d.eventOutcome = eventOutcome(text(p, t));
         break;
-      case "error.type":
+      case ERROR_TYPE:
         d.errorType = intern(text(p, t));
         break;
-      case "identity.authn.outcome":
+      case AUTHN_OUTCOME:
         d.authn = outcome(text(p, t));
         break;
-      case "identity.authn.reason":
+      case AUTHN_REASON:
         d.authnReason = intern(text(p, t));
         break;
-      case "identity.authn.inferred":
+      case AUTHN_INFERRED:
         d.authnInferred = bool(p, t);
         break;
-      case "identity.authz.outcome":
+      case AUTHZ_OUTCOME:
         d.authz = outcome(text(p, t));
         break;
-      case "identity.authz.reason":
+      case AUTHZ_REASON:
         d.authzReason = intern(text(p, t));
         break;
-      case "identity.authz.inferred":
+      case AUTHZ_INFERRED:
         d.authzInferred = bool(p, t);
         break;
-      case "identity.dependency.outcome":
+      case DEPENDENCY_OUTCOME:
         d.dependency = outcome(text(p, t));
         break;
-      case "identity.dependency.reason":
+      case DEPENDENCY_REASON:
         d.dependencyReason = intern(text(p, t));
         break;
-      case "identity.dependency.name":
+      case DEPENDENCY_NAME:
         d.dependencyName = intern(text(p, t));
         break;
-      case "identity.dependency.status":
+      case DEPENDENCY_STATUS:
         d.dependencyStatus = intern(text(p, t));
         break;
-      case "identity.dependency.inferred":
+      case DEPENDENCY_INFERRED:
         d.dependencyInferred = bool(p, t);
         break;
-      case "identity.token.hash":
+      case TOKEN_HASH:
         d.tokenHash = share(tokenHash(text(p, t)));
         break;
-      case "identity.token.audience":
+      case TOKEN_AUDIENCE:
         String aud = text(p, t);
         d.audience = aud == null ? null : Collections.singletonList(aud);
         break;
-      case "identity.token.actor_chain":
+      case TOKEN_ACTOR_CHAIN:
         String actor = text(p, t);
         d.actorChain = actor == null ? null : Collections.singletonList(actor);
         break;
-      case "identity.forwarded.untrusted":
+      case FORWARDED_UNTRUSTED:
         d.forwardedUntrusted = bool(p, t);
         break;
-      case "identity.client.attempts":
+      case CLIENT_ATTEMPTS:
         long attempts = integer(p, t);
         d.attempts = attempts > 0 ? (int) Math.min(attempts, 1_000_000L) : 0;
         break;
-      case "server.address":
+      case SERVER_ADDRESS:
         d.serverAddress = intern(text(p, t));
         break;
-      case "rpc.service":
+      case RPC_SERVICE:
         d.rpcService = intern(text(p, t));
         break;
-      case "http.route":
+      case HTTP_ROUTE:
         d.route = text(p, t) != null;
         break;
+      case TLS_CLIENT_HASH:
+        d.certHash = intern(Certificates.hash(text(p, t)));
+        break;
+      case TLS_CLIENT_SERIAL:
+        d.certSerial = intern(Certificates.serial(text(p, t)));
+        break;
+      case TLS_CLIENT_SUBJECT:
+        d.certSubject = intern(Certificates.name(text(p, t)));
+        break;
       default:
-        int slot = LayerLine.slot(key);
-        if (slot >= 0) {
-          if (facts == null) {
-            facts = LayerLine.newFacts();
-          }
-          facts[slot] = text(p, t);
-        }
         break;
     }
   }
@@ -348,6 +362,19 @@ final class EventParser {
     }
     status = OK;
     return new CorrelationEvent(d);
+  }
+
+  /**
+   * The id when it is hex of the standard's length (after the forms {@link #traceId} accepts),
+   * else null, and the field is noted as malformed: an id like {@code XYZ} joins nothing and is
+   * no trace of the request, so it must not read as a second trace (a broken one).
+   */
+  private String wellFormed(String id, int length, String field) {
+    if (id == null || (id.length() == length && isHex(id))) {
+      return id;
+    }
+    d.malformedIds = d.malformedIds == null ? field : d.malformedIds + ", " + field;
+    return null;
   }
 
   private void fromTraceparent(String tp) {

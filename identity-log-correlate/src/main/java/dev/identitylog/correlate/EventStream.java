@@ -30,6 +30,8 @@ import java.util.PriorityQueue;
 public final class EventStream implements Closeable {
   /** Events held per input to restore their time order. */
   public static final int DEFAULT_REORDER_BUFFER = 4096;
+  /** How far ahead of an input's time an event may be and still be sorted by its own time. */
+  static final long OUTLIER_MILLIS = 60_000;
   /** Lines longer than this many bytes (or chars) are skipped as malformed. */
   public static final int DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 
@@ -223,6 +225,8 @@ public final class EventStream implements Closeable {
     boolean eof;
     long seq;
     long lastTime = Long.MIN_VALUE;
+    final EventClock clock = new EventClock();
+    final List<CorrelationEvent> warming = new ArrayList<>();
 
     Input(String name, int index, LineSource source, int capacity, IdCache ids) {
       this.parser = new EventParser(ids);
@@ -267,12 +271,34 @@ public final class EventStream implements Closeable {
           }
           continue;
         }
-        // An event without a time keeps its place after the one read before it.
-        long t = e.timestamp != Times.NONE ? e.timestamp : lastTime;
-        lastTime = t;
-        held.add(new Held(t, seq++, e));
+        clock.observe(e.timestamp);
+        if (capacity > 1 && clock.samples() <= EventClock.OUTLIERS
+            && warming.size() < capacity) {
+          // Too few times yet to tell an outlier: the first events wait for the clock.
+          warming.add(e);
+          continue;
+        }
+        flushWarming();
+        hold(e);
       }
+      flushWarming();
       return !held.isEmpty();
+    }
+
+    private void flushWarming() {
+      for (CorrelationEvent w : warming) {
+        hold(w);
+      }
+      warming.clear();
+    }
+
+    private void hold(CorrelationEvent e) {
+      // An event without a time keeps its place after the one read before it, and so does one
+      // far off the input's time (a host whose clock is off): sorted by its own time it would
+      // wait at the end of the buffer, behind the rest of its request.
+      long t = e.timestamp != Times.NONE ? clock.sortTime(e.timestamp, OUTLIER_MILLIS) : lastTime;
+      lastTime = t;
+      held.add(new Held(t, seq++, e));
     }
 
     CorrelationEvent take() {

@@ -1,7 +1,9 @@
 package dev.identitylog.correlate;
 
 import dev.identitylog.correlate.CorrelationEvent.Draft;
+import dev.identitylog.outcome.DependencyFailures;
 import dev.identitylog.outcome.Outcome;
+import dev.identitylog.outcome.Phase;
 import dev.identitylog.outcome.Reason;
 import java.util.HashMap;
 import java.util.Map;
@@ -200,21 +202,14 @@ final class LayerLine {
     return o != null && o.failed();
   }
 
-  /** The dependency reason of an upstream status a layer relayed (SPEC section 4), or null. */
+  /**
+   * The dependency reason of an upstream status a layer relayed, by the core's one classifier
+   * ({@link DependencyFailures}); null for a status that is no dependency failure (429 is the
+   * upstream throttling, a reason of no phase).
+   */
   static Reason upstreamReason(int status) {
-    if (status == 401) {
-      return Reason.UPSTREAM_UNAUTHENTICATED;
-    }
-    if (status == 403) {
-      return Reason.UPSTREAM_FORBIDDEN;
-    }
-    if (status == 503) {
-      return Reason.UPSTREAM_UNAVAILABLE;
-    }
-    if (status >= 500 && status <= 599) {
-      return Reason.UPSTREAM_ERROR;
-    }
-    return null;
+    Reason r = DependencyFailures.fromHttpStatus(status);
+    return r != null && r.phase() == Phase.DEPENDENCY ? r : null;
   }
 
   /** A non-negative integer written as text, or -1. */

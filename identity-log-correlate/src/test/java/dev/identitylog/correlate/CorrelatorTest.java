@@ -211,7 +211,7 @@ class CorrelatorTest {
 
     assertThat(v.verdict()).isEqualTo(Verdict.TRACE_BROKEN);
     assertThat(v.verdictHop()).isEqualTo("gateway");
-    assertThat(v.verdictReason()).isEqualTo("generated");
+    assertThat(v.verdictReason()).isEqualTo("trace_dropped"); // SPEC 1.1 section 4
     assertThat(v.traceId()).isEqualTo(r.trace);
     assertThat(v.traceIds()).containsExactly(r.trace, other);
     assertThat(Run.services(v))

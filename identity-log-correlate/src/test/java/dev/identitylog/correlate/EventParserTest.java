@@ -85,9 +85,9 @@ class EventParserTest {
 
   @Test
   void aTokenHashThatIsNotHexIsDropped() {
-    assertThat(parse("{\"service.name\":\"a\",\"trace.id\":\"ab\","
+    assertThat(parse("{\"service.name\":\"a\",\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
         + "\"identity.token.hash\":\"eyJhbGciOiJIUzI1NiJ9.e30.x\"}").tokenHash).isNull();
-    assertThat(parse("{\"service.name\":\"a\",\"trace.id\":\"ab\","
+    assertThat(parse("{\"service.name\":\"a\",\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
         + "\"identity.token.hash\":\"A1B2C3D4E5F60718293A4B5C6D7E8F90\"}").tokenHash)
         .isEqualTo("a1b2c3d4e5f60718293a4b5c6d7e8f90");
   }
