@@ -20,8 +20,9 @@ import javax.net.ssl.SSLParameters;
 /**
  * A {@link HttpClient} that is {@code delegate} in every respect, except that {@code send} and
  * {@code sendAsync} record each call. What the application gets back is the delegate's own: the
- * response, the exception (the same instance), and for {@code sendAsync} the very future the
- * delegate returned, so cancelling it cancels the exchange exactly as it would without us.
+ * response and the exception (the same instance); {@code sendAsync} returns a future that completes
+ * with the delegate future's outcome once the call was recorded, and whose cancellation cancels the
+ * delegate's.
  */
 final class InstrumentedHttpClient extends HttpClient {
   private final HttpClient delegate;
@@ -80,17 +81,16 @@ final class InstrumentedHttpClient extends HttpClient {
       }
       throw t;
     }
-    if (call != null) {
-      try {
-        // A dependent stage of its own: the caller's future is returned untouched, and a
-        // cancellation of it completes this stage with a CancellationException.
-        future.whenComplete(call::completed);
-      } catch (Throwable t) {
-        Fatal.rethrowIfFatal(t);
-        calls.log().internalError("watching a java.net.http call", t);
-      }
+    if (call == null) {
+      return future;
     }
-    return future;
+    try {
+      return CallFuture.after(future, call);
+    } catch (Throwable t) {
+      Fatal.rethrowIfFatal(t);
+      calls.log().internalError("watching a java.net.http call", t);
+      return future;
+    }
   }
 
   @Override
