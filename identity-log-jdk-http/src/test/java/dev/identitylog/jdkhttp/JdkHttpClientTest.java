@@ -74,9 +74,14 @@ class JdkHttpClientTest {
   /** The thread each event was emitted on, in order. */
   final List<String> emittedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The HTTP version the server offers and the client asks for. */
+  HttpClient.Version version() {
+    return HttpClient.Version.HTTP_1_1;
+  }
+
   @BeforeAll
   void startServer() throws Exception {
-    server = new JettyBackend(SERVER, null);
+    server = new JettyBackend(SERVER, null, version() == HttpClient.Version.HTTP_2);
   }
 
   @AfterAll
@@ -118,14 +123,14 @@ class JdkHttpClientTest {
     return b.build();
   }
 
-  static HttpClient.Builder clientBuilder() {
+  HttpClient.Builder clientBuilder() {
     return HttpClient.newBuilder()
         .sslContext(PKI.trustOnlySslContext())
-        .version(HttpClient.Version.HTTP_1_1)
+        .version(version())
         .connectTimeout(Duration.ofSeconds(2));
   }
 
-  static HttpClient client(IdentityLog log) {
+  HttpClient client(IdentityLog log) {
     return IdentityLogHttpClient.create(log).wrap(clientBuilder().build());
   }
 
@@ -133,8 +138,9 @@ class JdkHttpClientTest {
     return HttpRequest.newBuilder(URI.create(server.url(path))).timeout(Duration.ofSeconds(5)).build();
   }
 
-  static String send(HttpClient client, HttpRequest request) throws Exception {
+  String send(HttpClient client, HttpRequest request) throws Exception {
     HttpResponse<String> r = client.send(request, BodyHandlers.ofString());
+    assertThat(r.version()).isEqualTo(version());
     return r.statusCode() + " " + r.body();
   }
 
@@ -604,7 +610,7 @@ class JdkHttpClientTest {
     assertThat(wrapped.followRedirects()).isEqualTo(HttpClient.Redirect.ALWAYS);
     assertThat(wrapped.connectTimeout()).isEqualTo(original.connectTimeout());
     assertThat(wrapped.sslContext()).isSameAs(original.sslContext());
-    assertThat(wrapped.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+    assertThat(wrapped.version()).isEqualTo(version());
     assertThat(wrapped.executor()).isEqualTo(original.executor());
     assertThat(wrapped.proxy()).isEqualTo(original.proxy());
     assertThat(wrapped.authenticator()).isEqualTo(original.authenticator());

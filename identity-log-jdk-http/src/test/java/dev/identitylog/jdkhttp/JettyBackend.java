@@ -22,15 +22,18 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * A real HTTPS server (embedded Jetty 12, HTTP/1.1) on 127.0.0.1 that records the headers of every
+ * A real HTTPS server (embedded Jetty 12, HTTP/1.1, or HTTP/2 by ALPN) on 127.0.0.1 that records the headers of every
  * request it receives, in order, and serves:
  *
  * <ul>
@@ -50,8 +53,13 @@ final class JettyBackend implements AutoCloseable {
 
   /** {@code filter}, when not null, runs in front of the routes (an identity-logged backend). */
   JettyBackend(Credential credential, Filter filter) throws Exception {
+    this(credential, filter, false);
+  }
+
+  /** With {@code http2}, the connector offers HTTP/2 and HTTP/1.1 by ALPN (h2 first). */
+  JettyBackend(Credential credential, Filter filter, boolean http2) throws Exception {
     this.credential = credential;
-    connector = httpsConnector(server, credential, false);
+    connector = http2 ? h2Connector(server, credential) : httpsConnector(server, credential, false);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     if (filter != null) {
@@ -73,6 +81,25 @@ final class JettyBackend implements AutoCloseable {
     secure.setSniHostCheck(false);
     config.addCustomizer(secure);
     ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(config));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    return connector;
+  }
+
+  /** An HTTPS connector on 127.0.0.1 that negotiates h2 (else HTTP/1.1) by ALPN. */
+  static ServerConnector h2Connector(Server server, Credential credential) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setSslContext(credential.serverSslContext());
+    HttpConfiguration config = new HttpConfiguration();
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false);
+    config.addCustomizer(secure);
+    HttpConnectionFactory http1 = new HttpConnectionFactory(config);
+    HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+    alpn.setDefaultProtocol(http1.getProtocol());
+    SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
+    ServerConnector connector = new ServerConnector(server, tls, alpn, h2, http1);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     return connector;
