@@ -84,6 +84,10 @@ final class InstrumentedHttpClient extends HttpClient {
     if (call == null) {
       return future;
     }
+    if (future == null) {
+      call.failed(null); // a delegate that broke its contract: still one event
+      return null;
+    }
     try {
       return CallFuture.after(future, call);
     } catch (Throwable t) {

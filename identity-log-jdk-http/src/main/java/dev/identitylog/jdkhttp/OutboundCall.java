@@ -43,7 +43,13 @@ final class OutboundCall {
 
   /** The call was answered. Never throws anything but a fatal error. */
   void answered(HttpResponse<?> response) {
+    if (response == null) {
+      failed(null); // a delegate that broke its contract: still one event, protocol_error
+      return;
+    }
+    int status = -1;
     try {
+      status = response.statusCode();
       // The JDK follows redirects itself; each response it followed is linked from the next.
       int attempts = 1;
       Optional<? extends HttpResponse<?>> previous = response.previousResponse();
@@ -59,12 +65,20 @@ final class OutboundCall {
       Fatal.rethrowIfFatal(t);
       log.internalError("reading a java.net.http response", t);
     }
-    finish(response.statusCode(), null);
+    finish(status, null);
   }
 
   /** The call ended with {@code error} (the application gets it unchanged, not from here). */
   void failed(Throwable error) {
-    finish(-1, JdkFailures.forClassification(error));
+    Throwable classified;
+    try {
+      classified = JdkFailures.forClassification(error);
+    } catch (Throwable t) {
+      Fatal.rethrowIfFatal(t);
+      log.internalError("classifying a java.net.http failure", t);
+      classified = error;
+    }
+    finish(-1, classified);
   }
 
   private void finish(int status, Throwable error) {

@@ -160,6 +160,29 @@ class WrapperContractTest {
     assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
   }
 
+  @Test
+  void aDelegateThatReturnsNothingStillEndsTheCallOnceAndNothingIsThrown() throws Exception {
+    HttpClient client =
+        IdentityLogHttpClient.create(log).wrap(new Scripted() {
+          @Override
+          <T> HttpResponse<T> doSend(HttpRequest r) {
+            return null;
+          }
+
+          @Override
+          <T> CompletableFuture<HttpResponse<T>> doSendAsync(HttpRequest r) {
+            return null;
+          }
+        });
+
+    assertThat(client.send(request, BodyHandlers.discarding())).isNull();
+    assertThat(client.sendAsync(request, BodyHandlers.discarding())).isNull();
+
+    assertThat(sink.events()).hasSize(2);
+    assertThat(sink.events()).allSatisfy(
+        e -> assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.PROTOCOL_ERROR));
+  }
+
   private Reason reasonFor(Throwable thrown) {
     sink.clear();
     HttpClient client =
@@ -173,7 +196,7 @@ class WrapperContractTest {
           }
         });
     assertThat(catchThrowable(() -> client.send(request, BodyHandlers.discarding()))).isSameAs(thrown);
-    return (Reason) sink.single().get(Fields.ERROR_TYPE);
+    return sink.single().get(Fields.ERROR_TYPE);
   }
 
   /** A delegate whose send and sendAsync the test scripts; its settings are a real client's. */
