@@ -340,6 +340,24 @@ class JdkHttpClientTest {
   }
 
   @Test
+  void aPropagatedValueTheJdkRefusesIsLeftOutAndTheCallGoesOut() throws Exception {
+    IdentityLog log = log();
+    Map<String, String> headers = traceHeaders();
+    headers.put("X-Request-ID", "req-\u96ea"); // not a character an HTTP header can carry
+    ServerExchange parent = inbound(log, headers, null);
+
+    try (Scope ignored = parent.makeCurrent()) {
+      assertThat(send(client(log), get("/ok"))).isEqualTo("200 hello");
+    }
+
+    Received r = server.takeRequest();
+    assertThat(r.header("X-Request-ID")).isNull();
+    assertThat(r.header("traceparent")).contains(TRACE_ID); // the other headers still went out
+    assertThat(sink.single().get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    assertThat(log.internalErrors()).isZero();
+  }
+
+  @Test
   void propagateOffSendsNothingButStillLogs() throws Exception {
     HttpClient client =
         IdentityLogHttpClient.builder(log()).propagate(false).build().wrap(clientBuilder().build());
