@@ -3,7 +3,6 @@ package dev.identitylog.emit;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.internal.EventKeyValues;
 import dev.identitylog.internal.LogbackContexts;
-import java.util.Collections;
 import java.util.List;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
@@ -12,26 +11,23 @@ import org.slf4j.event.LoggingEvent;
 
 /**
  * One identity event as the SLF4J logging event handed to Logback, which takes it whole ({@code
- * LoggingEventAware}). Nothing is built up front: the key-value pairs are a lazy view of the event
- * ({@link EventKeyValues}), and the message is {@code "{}"} with this record as its only argument,
- * whose {@link #toString()} is the one-line summary, so the summary is only formatted when an
- * appender reads the message. An appender that does sees the same summary, and one that reads the
- * pairs sees the same pairs, as through the fluent API.
+ * LoggingEventAware}). The key-value pairs are a lazy view of the event ({@link EventKeyValues}),
+ * built only when an encoder other than the shipped one reads them. The message is the one-line
+ * summary without arguments: Logback's {@code OutputStreamAppender} formats every event's message
+ * before encoding it (prepareForDeferredProcessing), so a lazily formatted message would cost more,
+ * not less. An appender sees the same message and pairs as through the fluent API.
  */
 final class Slf4jRecord implements LoggingEvent {
-  private static final String MESSAGE = "{}";
-
   private final Level level;
   private final String loggerName;
   private final IdentityEvent event;
-  private final Object[] arguments;
-  private String summary; // formatted at most once per reading thread; always the same text
+  private final String message;
 
   Slf4jRecord(Level level, String loggerName, IdentityEvent event) {
     this.level = level;
     this.loggerName = loggerName;
     this.event = event;
-    this.arguments = new Object[] {this};
+    this.message = Summary.of(event);
   }
 
   @Override
@@ -46,17 +42,18 @@ final class Slf4jRecord implements LoggingEvent {
 
   @Override
   public String getMessage() {
-    return MESSAGE;
+    return message;
   }
 
+  /** None: the summary is the whole message, so braces in its values are never placeholders. */
   @Override
   public List<Object> getArguments() {
-    return Collections.singletonList(this);
+    return null;
   }
 
   @Override
   public Object[] getArgumentArray() {
-    return arguments;
+    return null;
   }
 
   @Override
@@ -91,14 +88,8 @@ final class Slf4jRecord implements LoggingEvent {
     return LogbackContexts.LOGGER_CLASS;
   }
 
-  /** The one-line summary: the formatted message. */
   @Override
   public String toString() {
-    String s = summary;
-    if (s == null) {
-      s = Summary.of(event);
-      summary = s;
-    }
-    return s;
+    return "Slf4jRecord{" + level + " " + message + "}";
   }
 }
