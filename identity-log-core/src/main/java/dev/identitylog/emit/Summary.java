@@ -26,10 +26,20 @@ final class Summary {
     sb.setLength(0);
     append(sb, e);
     String summary = sb.toString();
-    if (sb.capacity() > MAX_CACHED_CAPACITY) {
+    if (sb.capacity() > MAX_CACHED_CAPACITY || !latin1(summary)) {
+      // A builder that held a wider character stays two bytes per character for good.
       BUFFER.set(new StringBuilder(256));
     }
     return summary;
+  }
+
+  private static boolean latin1(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) > 0xff) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void append(StringBuilder sb, IdentityEvent e) {
