@@ -24,11 +24,11 @@ import org.slf4j.spi.LoggingEventBuilder;
  * times as their RFC 3339 string and coded values as their code, so any structured encoder writes
  * what the standard says without knowing this library's types.
  *
- * <p>On Logback the event is handed over whole, and the pairs and the summary are built only when
- * an appender reads them: the shipped encoder reads neither and writes the event straight into
- * bytes, while any other encoder or layout sees the same pairs and message as above. This is the
- * default because it costs nothing extra for other encoders and makes the shipped one several
- * times cheaper (docs/performance.md). Other SLF4J backends get the pairs through the fluent API.
+ * <p>On Logback the event is handed over whole, and the pairs are built only when an appender's
+ * encoder reads them: the shipped encoder does not, it writes the event straight into bytes, while
+ * any other encoder or layout sees the same pairs and message as above. This is the default
+ * because it costs other encoders nothing and cuts the shipped pipeline's allocation per event to
+ * about a third (docs/performance.md). Other SLF4J backends get the pairs through the fluent API.
  */
 public final class Slf4jEventSink implements EventSink {
   /** The logger events are written to by default. */
