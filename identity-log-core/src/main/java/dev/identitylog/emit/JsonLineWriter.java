@@ -74,6 +74,15 @@ public final class JsonLineWriter {
     return line;
   }
 
+  /**
+   * The canonical JSON line of an event followed by {@code '\n'}, as UTF-8 bytes: exactly {@code
+   * (toJson(event) + "\n").getBytes(UTF_8)}, written straight into a per-thread byte buffer with no
+   * String in between. A new array per call, sized to the line.
+   */
+  public static byte[] toUtf8Line(IdentityEvent event) {
+    return Utf8Line.line(event);
+  }
+
   /** Appends the canonical JSON line of an event to {@code sb}, without a trailing newline. */
   public static void appendTo(StringBuilder sb, IdentityEvent event) {
     sb.append('{');

@@ -3,14 +3,14 @@ package dev.identitylog.emit;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
-import dev.identitylog.event.Timestamps;
+import dev.identitylog.internal.EventKeyValues;
 import dev.identitylog.internal.LogbackContexts;
 import dev.identitylog.internal.LossCounter;
-import dev.identitylog.outcome.Coded;
 import dev.identitylog.outcome.EventOutcome;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventAware;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -23,6 +23,12 @@ import org.slf4j.spi.LoggingEventBuilder;
  * <p>Values are passed as {@code String}, {@code Long}, {@code Boolean} and {@code List<String>};
  * times as their RFC 3339 string and coded values as their code, so any structured encoder writes
  * what the standard says without knowing this library's types.
+ *
+ * <p>On Logback the event is handed over whole, and the pairs are built only when an appender's
+ * encoder reads them: the shipped encoder does not, it writes the event straight into bytes, while
+ * any other encoder or layout sees the same pairs and message as above. This is the default
+ * because it costs other encoders nothing and cuts the shipped pipeline's allocation per event to
+ * about a third (docs/performance.md). Other SLF4J backends get the pairs through the fluent API.
  */
 public final class Slf4jEventSink implements EventSink {
   /** The logger events are written to by default. */
@@ -30,10 +36,17 @@ public final class Slf4jEventSink implements EventSink {
 
   private final Logger logger;
   private final LossCounter backendLosses;
+  // Logback's logger, which takes a whole SLF4J event; null for any other backend.
+  private final LoggingEventAware logback;
 
   private Slf4jEventSink(Logger logger) {
     this.logger = logger;
     this.backendLosses = backendLosses(logger);
+    this.logback =
+        LogbackContexts.LOGGER_CLASS.equals(logger.getClass().getName())
+                && logger instanceof LoggingEventAware
+            ? (LoggingEventAware) logger
+            : null;
   }
 
   /**
@@ -78,6 +91,10 @@ public final class Slf4jEventSink implements EventSink {
     if (success ? !logger.isInfoEnabled() : !logger.isWarnEnabled()) {
       return;
     }
+    if (logback != null) {
+      logback.log(new Slf4jRecord(success ? Level.INFO : Level.WARN, logger.getName(), event));
+      return;
+    }
     LoggingEventBuilder builder = success ? logger.atInfo() : logger.atWarn();
     event.forEach(new KeyValues(builder));
     builder.setMessage(Summary.of(event)).log();
@@ -90,14 +107,7 @@ public final class Slf4jEventSink implements EventSink {
 
   /** The value as handed to SLF4J: plain JSON-like types only. */
   static Object plainValue(Field<?> field, Object value) {
-    switch (field.kind()) {
-      case TIME:
-        return Timestamps.format((Instant) value);
-      case CODE:
-        return ((Coded) value).code();
-      default:
-        return value; // String, Long, Boolean, unmodifiable List<String>
-    }
+    return EventKeyValues.plainValue(field, value);
   }
 
   private static final class KeyValues implements IdentityEvent.FieldVisitor {

@@ -13,10 +13,36 @@ import dev.identitylog.outcome.Reason;
  * It only repeats values of the event, so it carries nothing the fields do not.
  */
 final class Summary {
+  private static final int MAX_CACHED_CAPACITY = 1024;
+
+  // One builder per thread: the summary is made for every event, and only its String is kept.
+  private static final ThreadLocal<StringBuilder> BUFFER =
+      ThreadLocal.withInitial(() -> new StringBuilder(256));
+
   private Summary() {}
 
   static String of(IdentityEvent e) {
-    StringBuilder sb = new StringBuilder(128);
+    StringBuilder sb = BUFFER.get();
+    sb.setLength(0);
+    append(sb, e);
+    String summary = sb.toString();
+    if (sb.capacity() > MAX_CACHED_CAPACITY || !latin1(summary)) {
+      // A builder that held a wider character stays two bytes per character for good.
+      BUFFER.set(new StringBuilder(256));
+    }
+    return summary;
+  }
+
+  private static boolean latin1(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) > 0xff) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void append(StringBuilder sb, IdentityEvent e) {
     EventName name = e.get(Fields.EVENT_NAME);
     sb.append(name == null ? "identity.event" : name.code());
 
@@ -60,7 +86,6 @@ final class Summary {
     if (trace != null) {
       sb.append(" trace=").append(trace);
     }
-    return sb.toString();
   }
 
   /** What was called: a client's URL, else the route template, else the path. */

@@ -2,12 +2,13 @@ package dev.identitylog.event;
 
 import dev.identitylog.redact.Limits;
 import dev.identitylog.redact.Sanitizer;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * One identity event: what one hop knew about one request (or one outbound call) when it ended.
@@ -80,7 +81,9 @@ public final class IdentityEvent {
   public Builder toBuilder(Limits limits) {
     Builder b = new Builder(limits);
     System.arraycopy(values, 0, b.values, 0, values.length);
-    b.claims.putAll(claims);
+    if (!claims.isEmpty()) {
+      b.claims = new LinkedHashMap<>(claims);
+    }
     return b;
   }
 
@@ -136,8 +139,12 @@ public final class IdentityEvent {
    */
   public static final class Builder {
     private final Limits limits;
-    private final Object[] values = new Object[Fields.count()];
-    private final Map<String, String> claims = new LinkedHashMap<>();
+    private Object[] values = new Object[Fields.count()];
+    // Handed to the event that build() made, and copied before this builder changes it again:
+    // an exchange builds once, so the common case never copies the array.
+    private boolean valuesShared;
+    // Most events carry no extra claim: the map is made by the first one.
+    private Map<String, String> claims = Collections.emptyMap();
 
     Builder(Limits limits) {
       if (limits == null) {
@@ -148,8 +155,17 @@ public final class IdentityEvent {
 
     /** Sets a field; strings are cleaned and truncated, lists capped, as the limits say. */
     public <T> Builder set(Field<T> field, T value) {
-      values[field.index()] = normalize(field, value);
+      Object v = normalize(field, value);
+      writable()[field.index()] = v;
       return this;
+    }
+
+    private Object[] writable() {
+      if (valuesShared) {
+        values = values.clone();
+        valuesShared = false;
+      }
+      return values;
     }
 
     /** Sets a field only when it has no value yet. */
@@ -162,7 +178,9 @@ public final class IdentityEvent {
 
     /** Removes a field. */
     public Builder remove(Field<?> field) {
-      values[field.index()] = null;
+      if (values[field.index()] != null) {
+        writable()[field.index()] = null;
+      }
       return this;
     }
 
@@ -191,6 +209,9 @@ public final class IdentityEvent {
       if (v == null) {
         claims.remove(key.toString());
       } else if (claims.size() < limits.maxArraySize() || claims.containsKey(key.toString())) {
+        if (claims.isEmpty()) {
+          claims = new LinkedHashMap<>();
+        }
         claims.put(key.toString(), v);
       }
       return this;
@@ -205,7 +226,8 @@ public final class IdentityEvent {
           claims.isEmpty()
               ? Collections.emptyMap()
               : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
-      return new IdentityEvent(values.clone(), c);
+      valuesShared = true;
+      return new IdentityEvent(values, c);
     }
 
     private Object normalize(Field<?> field, Object value) {
@@ -231,18 +253,54 @@ public final class IdentityEvent {
       if (list.isEmpty()) {
         return null;
       }
+      if (list instanceof CleanList && ((CleanList) list).within(limits)) {
+        // Cleaned before (a cached token's audience, say) and within these limits: cleaning it
+        // again would give an equal list, so the list itself is kept, not rebuilt per request.
+        return (CleanList) list;
+      }
       int max = Math.min(list.size(), limits.maxArraySize());
-      List<String> out = new ArrayList<>(max);
-      for (Object o : list) {
-        if (out.size() == max) {
-          break;
-        }
+      String[] out = new String[max];
+      int n = 0;
+      for (int i = 0, size = list.size(); i < size && n < max; i++) {
+        Object o = list.get(i);
         String s = o == null ? null : Sanitizer.clean(o.toString(), limits.maxStringLength());
         if (s != null) {
-          out.add(s);
+          out[n++] = s;
         }
       }
-      return out.isEmpty() ? null : Collections.unmodifiableList(out);
+      return n == 0 ? null : new CleanList(n == max ? out : Arrays.copyOf(out, n));
+    }
+  }
+
+  /**
+   * The unmodifiable list a builder stores: strings already cleaned, none null. Knowing its own
+   * lists lets a builder take one that another builder cleaned without copying it again.
+   */
+  private static final class CleanList extends AbstractList<String> implements RandomAccess {
+    private final String[] items;
+    private final int longest;
+
+    CleanList(String[] items) {
+      this.items = items;
+      int l = 0;
+      for (String s : items) {
+        l = Math.max(l, s.length());
+      }
+      this.longest = l;
+    }
+
+    boolean within(Limits limits) {
+      return items.length <= limits.maxArraySize() && longest <= limits.maxStringLength();
+    }
+
+    @Override
+    public String get(int index) {
+      return items[index];
+    }
+
+    @Override
+    public int size() {
+      return items.length;
     }
   }
 }

@@ -34,6 +34,46 @@ class AsyncEventSinkTest {
   }
 
   @Test
+  void aSteadyStreamIsWrittenInRunsRatherThanWakingTheWriterPerEvent() {
+    // Waking the writer for every event cost more CPU than writing on the request thread.
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    AsyncEventSink sink = AsyncEventSink.of(e -> written.incrementAndGet(), 1 << 16);
+    IdentityEvent e = event("steady");
+    int events = 5_000;
+    for (int i = 0; i < events; i++) {
+      sink.emit(e);
+      // A request's worth of work between events: time enough for a woken writer to catch up.
+      long until = System.nanoTime() + 20_000;
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(sink.close(10_000)).isTrue();
+    assertThat(written.get()).isEqualTo(events);
+    assertThat(sink.dropped()).isZero();
+    assertThat(sink.runs()).isLessThan(events / 10);
+  }
+
+  @Test
+  void aLoneEventAfterAQuietSpellIsWrittenPromptly() {
+    CollectingSink target = new CollectingSink();
+    try (AsyncEventSink sink = AsyncEventSink.of(target, 16)) {
+      sink.emit(event("first"));
+      assertThat(target.awaitEvents(1, Duration.ofSeconds(5))).hasSize(1);
+      try {
+        Thread.sleep(300); // the writer is idle (parked) by now
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+      long start = System.nanoTime();
+      sink.emit(event("second"));
+      assertThat(target.awaitEvents(2, Duration.ofSeconds(5))).hasSize(2);
+      // Woken by the emit, not by its 100 ms safety timeout (generous for a loaded machine).
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(90));
+    }
+  }
+
+  @Test
   void aBlockedSinkNeverBlocksTheEmitterAndDropsAreCounted() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CollectingSink target = new CollectingSink();

@@ -74,6 +74,12 @@ class JsonLinePropertiesTest {
     assertThat(keys).containsExactlyElementsOf(expectedKeys);
   }
 
+  @Property(tries = 300)
+  void theUtf8LineIsTheJsonLineEncodedInUtf8(@ForAll("events") IdentityEvent event) {
+    byte[] expected = (JsonLineWriter.toJson(event) + "\n").getBytes(StandardCharsets.UTF_8);
+    assertThat(JsonLineWriter.toUtf8Line(event)).isEqualTo(expected);
+  }
+
   private static void assertReadsBack(JsonNode v, Field<?> field, Object value) {
     switch (field.kind()) {
       case STRING:

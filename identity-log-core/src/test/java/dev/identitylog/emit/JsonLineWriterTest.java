@@ -25,6 +25,41 @@ class JsonLineWriterTest {
   }
 
   @Test
+  void utf8LineMatchesTheTextLineAtTheEdges() {
+    String allKinds =
+        "a\"b\\c \u00e9 \u6771 \ud83d\udd11 \u2028 \u0085 \u007f \u0001 \ud800 x \udc00 \u07ff \u0800 \uffff";
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      big.append("\u6771\ud83d\udd11\"");
+    }
+    List<IdentityEvent> events = new ArrayList<>();
+    events.add(
+        IdentityEvent.builder()
+            .set(Fields.TIMESTAMP, Instant.parse("-0001-12-31T23:59:59.999Z"))
+            .set(Fields.TOKEN_ISSUED_AT, Instant.parse("+10000-01-01T00:00:00Z"))
+            .set(Fields.TOKEN_EXPIRES_AT, Instant.parse("1969-12-31T23:59:59.001Z"))
+            .set(Fields.TOKEN_NOT_BEFORE, Instant.EPOCH)
+            .set(Fields.EVENT_DURATION, Long.MIN_VALUE)
+            .set(Fields.SERVER_PORT, Long.MAX_VALUE)
+            .set(Fields.HTTP_RESPONSE_STATUS_CODE, -7L)
+            .set(Fields.CLIENT_ATTEMPTS, 0L)
+            .set(Fields.TOKEN_VERIFIED, false)
+            .set(Fields.AUTHN_INFERRED, true)
+            .set(Fields.URL_PATH, allKinds)
+            .set(Fields.TOKEN_AUDIENCE, List.of(allKinds, "b"))
+            .claim("t\u00e9nant", allKinds)
+            .build());
+    // Larger than the per-thread buffer: grows, and is written whole.
+    events.add(IdentityEvent.builder(dev.identitylog.redact.Limits.of(20_000, 32, 16 * 1024))
+        .set(Fields.URL_PATH, big.toString()).build());
+    events.add(IdentityEvent.builder().build());
+    for (IdentityEvent e : events) {
+      assertThat(JsonLineWriter.toUtf8Line(e))
+          .isEqualTo((JsonLineWriter.toJson(e) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void goldenLineWrittenByHand() {
     String expected =
         "{\"timestamp\":\"2026-11-28T09:00:00.123Z\",\"event.name\":\"identity.server\","

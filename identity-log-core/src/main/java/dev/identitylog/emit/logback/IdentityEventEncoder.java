@@ -7,6 +7,7 @@ import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.util.FileSize;
 import dev.identitylog.emit.JsonLineWriter;
 import dev.identitylog.event.Timestamps;
+import dev.identitylog.internal.EventKeyValues;
 import dev.identitylog.internal.Throwables;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -43,6 +44,10 @@ import org.slf4j.event.KeyValuePair;
  * appender (the console), or the warning is lost with the events. When the appender sets {@code
  * bufferSize}, set the same {@code bufferSize} here so that the count of buffered events lost with
  * a failure is exact.
+ *
+ * <p>An event logged by {@link dev.identitylog.emit.Slf4jEventSink} on Logback carries the
+ * identity event itself behind its pairs; this encoder writes that event straight into UTF-8
+ * bytes (the same bytes, without building a pair, a value string or an intermediate String).
  *
  * <p>Pair values are written as JSON strings, numbers, booleans and arrays; null values are left
  * out, as the standard never writes null; any other object is written as its string form.
@@ -102,11 +107,26 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
 
   @Override
   public byte[] encode(ILoggingEvent event) {
-    StringBuilder sb = BUFFER.get();
-    sb.setLength(0);
     List<KeyValuePair> pairs = event.getKeyValuePairs();
     boolean identityEvent = pairs != null && !pairs.isEmpty();
-    if (identityEvent) {
+    byte[] bytes;
+    if (identityEvent && pairs instanceof EventKeyValues) {
+      // Logged by Slf4jEventSink on Logback: the event itself, written straight into bytes.
+      bytes = JsonLineWriter.toUtf8Line(((EventKeyValues) pairs).event());
+    } else {
+      bytes = encodeText(event, pairs, identityEvent);
+    }
+    StreamLossTracker t = tracker;
+    if (identityEvent && t != null) {
+      track(t, bytes.length);
+    }
+    return bytes;
+  }
+
+  private static byte[] encodeText(ILoggingEvent event, List<KeyValuePair> pairs, boolean kv) {
+    StringBuilder sb = BUFFER.get();
+    sb.setLength(0);
+    if (kv) {
       appendPairs(sb, pairs);
     } else {
       appendPlain(sb, event);
@@ -115,10 +135,6 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
     byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
     if (sb.capacity() > MAX_CACHED_CAPACITY) {
       BUFFER.set(new StringBuilder(INITIAL_CAPACITY));
-    }
-    StreamLossTracker t = tracker;
-    if (identityEvent && t != null) {
-      track(t, bytes.length);
     }
     return bytes;
   }

@@ -52,6 +52,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class JsonLineWriterBenchmark {
   private final ObjectMapper mapper = new ObjectMapper();
   private IdentityEvent event;
+  private IdentityEvent small;
+  private IdentityEvent longValues;
   private Map<String, Object> map;
 
   @Setup
@@ -92,6 +94,24 @@ public class JsonLineWriterBenchmark {
             .set(Fields.AUTHZ_OUTCOME, Outcome.SUCCESS)
             .build();
     map = toMap(event);
+    // The first 8 fields only: how the line's cost grows with the number of fields.
+    small = IdentityEvent.builder().build().toBuilder()
+        .set(Fields.TIMESTAMP, event.get(Fields.TIMESTAMP))
+        .set(Fields.EVENT_NAME, EventName.SERVER)
+        .set(Fields.SCHEMA, Fields.SCHEMA_VERSION)
+        .set(Fields.SERVICE_NAME, "orders")
+        .set(Fields.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736")
+        .set(Fields.SPAN_ID, "00f067aa0ba902b7")
+        .set(Fields.REQUEST_ID, "9f1c0e4e-6a7b-4d2a-9c1e-3f5a7b9d1e2f")
+        .set(Fields.EVENT_OUTCOME, EventOutcome.SUCCESS)
+        .build();
+    // The same fields with every free-text value eight times longer: growth with value size.
+    longValues = event.toBuilder()
+        .set(Fields.URL_PATH, "/v1/orders/12345".repeat(8))
+        .set(Fields.TLS_CLIENT_SUBJECT, "CN=gateway,OU=edge,O=Example Corp,C=DE".repeat(8))
+        .set(Fields.TOKEN_ISSUER, "https://issuer.example.org/realms/prod".repeat(8))
+        .set(Fields.TOKEN_SUBJECT, "f47ac10b-58cc-4372-a567-0e02b2c3d479".repeat(8))
+        .build();
   }
 
   private static Map<String, Object> toMap(IdentityEvent e) {
@@ -120,6 +140,28 @@ public class JsonLineWriterBenchmark {
   @Benchmark
   public String jsonLineWriter() {
     return JsonLineWriter.toJson(event);
+  }
+
+  /** What the encoder did before: the text line, then its UTF-8 bytes. */
+  @Benchmark
+  public byte[] textLineThenUtf8() {
+    return (JsonLineWriter.toJson(event) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** What the encoder does now for events of the SLF4J sink. */
+  @Benchmark
+  public byte[] utf8Line() {
+    return JsonLineWriter.toUtf8Line(event);
+  }
+
+  @Benchmark
+  public byte[] utf8LineEightFields() {
+    return JsonLineWriter.toUtf8Line(small);
+  }
+
+  @Benchmark
+  public byte[] utf8LineLongValues() {
+    return JsonLineWriter.toUtf8Line(longValues);
   }
 
   @Benchmark

@@ -146,6 +146,52 @@ class IdentityEventEncoderTest {
                 + "\"nested\":[1,\"x\",[true]],\"obj\":\"custom\\u2028\"}");
   }
 
+  /**
+   * The shipped pipeline (Slf4jEventSink, Logback, this encoder, an OutputStreamAppender) allocates
+   * little beyond the line's own bytes: no pair per field, no time strings, no intermediate String.
+   * Measured on this thread, warm, as the JMH pipeline benchmark's -prof gc does.
+   */
+  @Test
+  void anEventCostsLittleMoreThanItsLineInAllocation() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+    LoggerContext quiet = new LoggerContext();
+    quiet.setMDCAdapter(new LogbackMDCAdapter());
+    quiet.start();
+    ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.OutputStreamAppender<>();
+    appender.setContext(quiet);
+    IdentityEventEncoder encoder = new IdentityEventEncoder();
+    encoder.setContext(quiet);
+    encoder.start();
+    appender.setEncoder(encoder);
+    appender.setOutputStream(java.io.OutputStream.nullOutputStream());
+    appender.start();
+    Logger logger = quiet.getLogger(Slf4jEventSink.LOGGER_NAME);
+    logger.setAdditive(false);
+    logger.addAppender(appender);
+    Slf4jEventSink sink = Slf4jEventSink.create(logger);
+    IdentityEvent event = sample(EventOutcome.FAILURE);
+    int lineBytes = (JsonLineWriter.toJson(event) + "\n").getBytes(StandardCharsets.UTF_8).length;
+    long perEvent = Long.MAX_VALUE;
+    try {
+      for (int round = 0; round < 20 && perEvent > lineBytes + 448; round++) {
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 2_000; i++) {
+          sink.emit(event);
+        }
+        perEvent = Math.min(perEvent, (threads.getThreadAllocatedBytes(id) - before) / 2_000);
+      }
+    } finally {
+      quiet.stop();
+    }
+    // Today: the line, Logback's own event and timestamp, the summary message, two small views.
+    assertThat(perEvent).as("bytes allocated per event, line %d bytes", lineBytes)
+        .isLessThanOrEqualTo(lineBytes + 448);
+  }
+
   @Test
   void headerAndFooterAreEmpty() {
     IdentityEventEncoder encoder = new IdentityEventEncoder();
