@@ -73,8 +73,10 @@ class StoryPropertiesTest {
 
   @Provide
   Arbitrary<List<Story>> inputs() {
-    // Distinct seeds: two equal seeds would make two stories with one request id.
-    return Arbitraries.longs().list().ofMinSize(1).ofMaxSize(4).uniqueElements().map(seeds -> {
+    // Distinct seeds: two equal seeds would make two stories with one request id. java.util.Random
+    // keeps only the low 48 bits of a seed, so the seeds are drawn from those bits alone.
+    return Arbitraries.longs().between(0, (1L << 48) - 1).list().ofMinSize(1).ofMaxSize(4)
+        .uniqueElements().map(seeds -> {
       List<Story> stories = new ArrayList<>();
       Map<String, Long> skews = new HashMap<>();
       Random hosts = new Random(seeds.get(0));
