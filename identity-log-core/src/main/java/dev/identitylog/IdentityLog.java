@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>Adapters start and end records through the protocol handlers built from it ({@code
- * dev.identitylog.protocol.ServerHandler.create(identityLog)} and the like); this class is only
+ * dev.identitylog.handler.ServerHandler.create(identityLog)} and the like); this class is only
  * configuration, the sinks it built, and {@link #close()}, which stops what it started.
  *
  * <p>Immutable (but for being closed) and thread-safe.

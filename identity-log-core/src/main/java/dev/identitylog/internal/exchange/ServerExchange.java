@@ -13,21 +13,13 @@ import dev.identitylog.protocol.MessageConsumerRequest;
 import dev.identitylog.protocol.RpcServerRequest;
 import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.protocol.ServerRequest;
-import dev.identitylog.cert.CertificateFacts;
 import dev.identitylog.cert.SpiffeId;
-import dev.identitylog.event.CertSource;
 import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TokenBinding;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.forwarded.ClientCertHeader;
-import dev.identitylog.forwarded.DistinguishedNames;
-import dev.identitylog.forwarded.ForwardedCertificates;
-import dev.identitylog.forwarded.ForwardedFor;
-import dev.identitylog.forwarded.Xfcc;
-import dev.identitylog.forwarded.XfccElement;
-import dev.identitylog.forwarded.XfccParseResult;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.propagation.HeaderGetter;
@@ -42,7 +34,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
@@ -260,113 +251,17 @@ public final class ServerExchange implements ServerRecord {
   }
 
   private void readCertificates(ServerRequest request, IdentityEvent.Builder b) {
-    String peer = request.peerAddress();
-    X509Certificate[] chain = request.peerCertificates();
-    CertificateFacts direct = null;
-    if (chain != null && chain.length > 0 && chain[0] != null) {
-      tlsClientCertificate = chain[0];
-      direct = log.certificateInspector().inspect(chain[0]);
+    ForwardedIdentity.Result found = ForwardedIdentity.read(log, request, b);
+    tlsClientCertificate = found.tlsClientCertificate;
+    certificatePresented = found.certificatePresented;
+    if (found.reject) {
+      reject = true;
+      decisions.authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
     }
-    // Checked once, whichever certificate the event ends up describing: the proxy's identity and
-    // the client's own both rest on it.
-    Reason problem = direct == null ? null : verifyPeer(chain);
-    boolean peerVerified = direct != null && problem == null && log.peerIdentityTrustUsable();
-
-    ForwardedHeaders fwd =
-        ForwardedHeaders.read(request, log.sslClientCertHeader(), log.limits());
-    boolean trusted = false;
-    if (fwd.any()) {
-      // A SPIFFE ID or thumbprint is evidence only when a verified handshake stands behind it:
-      // anyone can put any URI SAN into a self-signed certificate.
-      trusted =
-          log.trustedProxies().trusts(
-              peer, peerVerified ? direct.spiffeId() : null, peerVerified ? direct.sha256() : null);
-      if (!trusted) {
-        b.set(Fields.FORWARDED_UNTRUSTED, Boolean.TRUE);
-        if (log.strictForwarding() && fwd.identityBearing()) {
-          reject = true;
-          decisions.authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
-        }
-      }
+    if (found.certificateProblem != null) {
+      certificateProblem = found.certificateProblem;
+      decisions.authn(Outcome.FAILURE, found.certificateProblem);
     }
-
-    boolean forwardedCert = false;
-    if (trusted) {
-      String by = peerVerified && direct.spiffeId() != null ? direct.spiffeId() : peer;
-      forwardedCert = readForwardedCertificate(fwd, b, by);
-      // The peer is already trusted, possibly by its mTLS identity, which the address-only
-      // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
-      String client =
-          ForwardedFor.clientAddress(
-              fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
-      b.set(Fields.CLIENT_ADDRESS, client);
-    }
-    if (!forwardedCert && direct != null) {
-      direct.applyClient(b);
-      b.set(Fields.CERT_SOURCE, CertSource.TLS);
-      certificatePresented = true;
-      if (problem != null) {
-        certificateProblem = problem;
-        decisions.authn(Outcome.FAILURE, problem);
-      }
-    }
-  }
-
-  /**
-   * What is wrong with the handshake's chain by the configured anchors, or {@code null}: also when
-   * no anchors are configured (then only a declared verifying TLS layer makes it evidence).
-   */
-  private Reason verifyPeer(X509Certificate[] chain) {
-    if (log.clientCertVerifier() == null) {
-      return null;
-    }
-    return log.clientCertVerifier().verify(Arrays.asList(chain), Instant.now(log.clock()));
-  }
-
-  /** Takes the client certificate a trusted proxy forwarded; true when one was found. */
-  private boolean readForwardedCertificate(
-      ForwardedHeaders fwd, IdentityEvent.Builder b, String proxy) {
-    if (fwd.xfcc != null) {
-      XfccParseResult parsed = Xfcc.parse(fwd.xfcc);
-      if (!parsed.elements().isEmpty()) {
-        // The oldest element describes the original client, as the first proxy saw it.
-        XfccElement e = parsed.elements().get(0);
-        ForwardedCertificates.applyXfcc(b, e, proxy);
-        certificatePresented = true;
-        return true;
-      }
-    }
-    if (fwd.clientCert != null) {
-      CertificateFacts facts = ForwardedCertificates.fromClientCertHeader(fwd.clientCert);
-      if (facts != null) {
-        facts.applyClient(b);
-        b.set(Fields.CERT_SOURCE, CertSource.CLIENT_CERT);
-        b.set(Fields.CERT_FORWARDED_BY, proxy);
-        certificatePresented = true;
-        return true;
-      }
-    }
-    if (fwd.sslHeader != null) {
-      CertificateFacts facts = ForwardedCertificates.fromEscapedPem(fwd.sslHeader);
-      if (facts != null) {
-        facts.applyClient(b);
-        b.set(Fields.CERT_SOURCE, CertSource.SSL_HEADER);
-        b.set(Fields.CERT_FORWARDED_BY, proxy);
-        certificatePresented = true;
-        return true;
-      }
-    }
-    if (fwd.cfPresented) {
-      b.set(Fields.TLS_CLIENT_SUBJECT, DistinguishedNames.toRfc2253(fwd.cfSubject));
-      b.set(Fields.TLS_CLIENT_ISSUER, DistinguishedNames.toRfc2253(fwd.cfIssuer));
-      b.set(Fields.TLS_CLIENT_HASH_SHA256, ForwardedCertificates.sha256Hex(fwd.cfSha256));
-      b.set(Fields.TLS_CLIENT_SERIAL_NUMBER, ForwardedCertificates.serialHex(fwd.cfSerial));
-      b.set(Fields.CERT_SOURCE, CertSource.CF_HEADERS);
-      b.set(Fields.CERT_FORWARDED_BY, proxy);
-      certificatePresented = true;
-      return true;
-    }
-    return false;
   }
 
   private void readToken(ServerRequest request, IdentityEvent.Builder b, Limits limits) {
