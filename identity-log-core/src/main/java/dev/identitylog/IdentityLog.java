@@ -10,10 +10,8 @@ import dev.identitylog.emit.OpenTelemetryEventSink;
 import dev.identitylog.emit.RestrictedFields;
 import dev.identitylog.emit.Slf4jEventSink;
 import dev.identitylog.event.HopLayer;
-import dev.identitylog.exchange.ClientExchange;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.OutboundRequest;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.InternalErrors;
+import dev.identitylog.internal.InternalWarnings;
 import dev.identitylog.redact.Limits;
 import dev.identitylog.token.TokenInspector;
 import dev.identitylog.trust.TrustedProxies;
@@ -29,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The configured core of identity-log: what this hop is, whom it trusts, how tokens are read and
@@ -44,9 +42,18 @@ import java.util.concurrent.atomic.LongAdder;
  *     .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe.
+ * <p>Adapters start and end records through the protocol handlers built from it ({@code
+ * dev.identitylog.handler.ServerHandler.create(identityLog)} and the like); this class is only
+ * configuration, the sinks it built, and {@link #close()}, which stops what it started.
+ *
+ * <p>Immutable (but for being closed) and thread-safe.
  */
-public final class IdentityLog {
+public final class IdentityLog implements AutoCloseable {
+  static {
+    // The library's own packages find the failure counter through this, never through public API.
+    InternalErrors.install(o -> o instanceof IdentityLog ? ((IdentityLog) o).errors : null);
+  }
+
   /** The request-id header of the standard, unless configured otherwise. */
   public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-ID";
 
@@ -63,14 +70,16 @@ public final class IdentityLog {
   private final CertificateInspector certificateInspector;
   private final Limits limits;
   private final EventSink sink;
+  /** The sinks behind the queue: where events go once the queue is closed. */
+  private final EventSink direct;
   private final List<GuardedEventSink> guardedSinks;
   private final AsyncEventSink async;
   private final OpenTelemetry openTelemetry;
   private final Map<String, String> dependencyNames;
   private final Set<String> forwardClientCertTo;
   private final Clock clock;
-  private final LongAdder internalErrors = new LongAdder();
-  private final InternalWarnings warnings;
+  private final InternalErrors errors = new InternalErrors();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private IdentityLog(Builder b) {
     this.serviceName = b.serviceName;
@@ -110,6 +119,7 @@ public final class IdentityLog {
       all = split;
     }
     this.guardedSinks = Collections.unmodifiableList(guarded);
+    this.direct = all;
     if (b.asyncCapacity > 0) {
       this.async = AsyncEventSink.of(all, b.asyncCapacity);
       this.sink = async;
@@ -121,7 +131,6 @@ public final class IdentityLog {
     this.dependencyNames = Collections.unmodifiableMap(new HashMap<>(b.dependencyNames));
     this.forwardClientCertTo = Collections.unmodifiableSet(new LinkedHashSet<>(b.forwardClientCertTo));
     this.clock = b.clock;
-    this.warnings = new InternalWarnings();
     this.peerIdentityTrustUsable = peerCertificatesVerified || clientCertVerifier != null;
     if (trustedProxies.hasCertificateRules() && !peerIdentityTrustUsable) {
       // Said once, loudly: the configuration reads as if proxies were trusted by identity, but
@@ -136,27 +145,6 @@ public final class IdentityLog {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Starts the record of a request this hop received. Never throws: a failure inside the library
-   * yields an exchange that still emits a (smaller) event.
-   */
-  public ServerExchange startServer(InboundRequest request) {
-    return ServerExchange.start(this, request);
-  }
-
-  /**
-   * Starts the record of a call this hop makes. The parent is the request currently bound to this
-   * thread ({@link RequestIdentity#current()}), or {@code null}.
-   */
-  public ClientExchange startClient(OutboundRequest request) {
-    return ClientExchange.start(this, request, ServerExchange.current());
-  }
-
-  /** Starts the record of a call made on behalf of {@code parent} (captured earlier). */
-  public ClientExchange startClient(OutboundRequest request, ServerExchange parent) {
-    return ClientExchange.start(this, request, parent);
   }
 
   public String serviceName() {
@@ -219,9 +207,12 @@ public final class IdentityLog {
     return limits;
   }
 
-  /** Where finished events go; never throws. */
+  /**
+   * Where finished events go; never throws. After {@link #close()} the queue is gone and events
+   * are written on the caller's thread, so a request that ends after close still logs.
+   */
   public EventSink sink() {
-    return sink;
+    return closed.get() ? direct : sink;
   }
 
   /** The configured OpenTelemetry, or {@code null}. */
@@ -265,16 +256,32 @@ public final class IdentityLog {
 
   /** How many times the library caught a failure of its own; each is also logged (rate limited). */
   public long internalErrors() {
-    return internalErrors.sum();
+    return errors.count();
   }
 
   /**
-   * Counts a failure of the library's own code and logs it at WARN at most once a minute. Called
-   * by the adapters from their catch-all blocks; never throws.
+   * Stops what this instance started and drains what it holds: with {@link
+   * Builder#emitAsynchronously} the queued events are written (waiting at most five seconds) and the
+   * emitter thread ends. Idempotent; never throws. Events of requests still in flight after this
+   * are written on the finishing thread, so none is lost by a late finish.
    */
-  public void internalError(String where, Throwable t) {
-    internalErrors.increment();
-    warnings.warn(where, t, internalErrors.sum());
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (async != null) {
+      try {
+        async.close();
+      } catch (RuntimeException e) {
+        errors.record("closing the emitter", e);
+      }
+    }
+  }
+
+  /** Whether {@link #close()} has run. */
+  public boolean isClosed() {
+    return closed.get();
   }
 
   /** Configures an {@link IdentityLog}. */

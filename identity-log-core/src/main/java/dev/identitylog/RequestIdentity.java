@@ -1,6 +1,7 @@
 package dev.identitylog;
 
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.ContextRecord;
+import dev.identitylog.context.RequestContext;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 
@@ -18,26 +19,32 @@ import dev.identitylog.outcome.Reason;
  * {@link #current()} returns a record that ignores everything, so callers never check for null.
  * All methods are thread-safe and never throw.
  */
-public interface RequestIdentity {
+public interface RequestIdentity extends ContextRecord {
   /** The servlet request attribute (and generic key) under which adapters expose the record. */
   String ATTRIBUTE = RequestIdentity.class.getName();
 
-  /** The record of the request bound to this thread, or a no-op record. */
+  /**
+   * The record of the request current here ({@link RequestContext#current()}), or a no-op
+   * record.
+   */
   static RequestIdentity current() {
-    ServerExchange exchange = ServerExchange.current();
-    return exchange != null ? exchange : NoopRequestIdentity.INSTANCE;
+    ContextRecord record = RequestContext.current();
+    return record instanceof RequestIdentity ? (RequestIdentity) record : NoopRequestIdentity.INSTANCE;
   }
 
   /** Whether this record belongs to a real request (false for the no-op record). */
   boolean isRecording();
 
   /** {@code trace.id}, or {@code null} for the no-op record. */
+  @Override
   String traceId();
 
   /** {@code span.id} of this request, or {@code null} for the no-op record. */
+  @Override
   String spanId();
 
   /** {@code identity.request.id}, or {@code null} for the no-op record. */
+  @Override
   String requestId();
 
   /** Records an authentication decision. A reason of another phase is ignored. */

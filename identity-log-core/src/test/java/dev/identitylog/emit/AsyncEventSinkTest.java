@@ -1,11 +1,13 @@
 package dev.identitylog.emit;
 
+import dev.identitylog.internal.exchange.ServerExchange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
-import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.protocol.ServerRequest;
 import dev.identitylog.testing.CollectingSink;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -100,8 +102,8 @@ class AsyncEventSinkTest {
   void identityLogCanEmitAsynchronously() {
     CollectingSink target = new CollectingSink();
     IdentityLog log = IdentityLog.builder().emitAsynchronously(128).addSink(target).build();
-    InboundRequest request = name -> null;
-    IdentityEvent e = log.startServer(request).finishHttp(200, null, null);
+    ServerRequest request = name -> null;
+    IdentityEvent e = ServerExchange.start(log, request).finishHttp(200, null, null);
     assertThat(target.awaitEvents(1, Duration.ofSeconds(5))).containsExactly(e);
     assertThat(log.droppedEvents()).isZero();
   }
@@ -114,9 +116,9 @@ class AsyncEventSinkTest {
           throw new IllegalStateException("sink down");
         })
         .build();
-    InboundRequest request = name -> null;
+    ServerRequest request = name -> null;
     for (int i = 0; i < 5; i++) {
-      log.startServer(request).finishHttp(200, null, null);
+      ServerExchange.start(log, request).finishHttp(200, null, null);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (log.droppedEvents() < 5 && System.nanoTime() < deadline) {

@@ -1,6 +1,7 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.protocol.ClientRecord;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
 
@@ -19,26 +20,27 @@ final class AttemptCounter extends ClientStreamTracer.Factory {
   private static final ClientStreamTracer NOOP = new ClientStreamTracer() {};
 
   private final MetadataKeys keys;
-  private volatile ClientExchange exchange;
+  private volatile ClientRecord exchange;
 
   AttemptCounter(MetadataKeys keys) {
     this.keys = keys;
   }
 
-  void exchange(ClientExchange exchange) {
+  void exchange(ClientRecord exchange) {
     this.exchange = exchange;
   }
 
   @Override
   public ClientStreamTracer newClientStreamTracer(
       ClientStreamTracer.StreamInfo info, Metadata headers) {
-    ClientExchange x = exchange;
+    ClientRecord x = exchange;
     if (x != null) {
       x.attempt();
       try {
         x.traceParentSent(lastOnly(headers, "traceparent"));
         lastOnly(headers, "tracestate");
       } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
         if (t instanceof VirtualMachineError) {
           throw (VirtualMachineError) t;
         }

@@ -1,6 +1,7 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.Context;
 
 /**
@@ -9,13 +10,13 @@ import io.grpc.Context;
  * context but not the thread binding, and outbound calls made there still find their parent here.
  */
 final class ExchangeContext {
-  static final Context.Key<ServerExchange> EXCHANGE = Context.key("dev.identitylog.exchange");
+  static final Context.Key<ServerRecord> EXCHANGE = Context.key("dev.identitylog.internal.exchange");
 
   private ExchangeContext() {}
 
   /** The request being served on this thread: the thread binding first, then the gRPC context. */
-  static ServerExchange current() {
-    ServerExchange bound = ServerExchange.current();
+  static ServerRecord current() {
+    ServerRecord bound = ServerHandler.current();
     return bound != null ? bound : EXCHANGE.get();
   }
 }

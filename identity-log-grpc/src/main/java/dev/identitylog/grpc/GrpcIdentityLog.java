@@ -1,6 +1,8 @@
 package dev.identitylog.grpc;
 
 import dev.identitylog.IdentityLog;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.handler.ServerHandler;
 import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptor;
 
@@ -70,7 +72,7 @@ public final class GrpcIdentityLog {
    * the calls those reject are not logged.
    */
   public ServerInterceptor newServerInterceptor() {
-    return new IdentityServerInterceptor(log, keys);
+    return new IdentityServerInterceptor(ServerHandler.create(log), keys);
   }
 
   /**
@@ -79,7 +81,7 @@ public final class GrpcIdentityLog {
    * put it first), so that it sees the {@code authorization} they set.
    */
   public ClientInterceptor newClientInterceptor() {
-    return new IdentityClientInterceptor(log, keys, propagate, recordOutboundToken);
+    return new IdentityClientInterceptor(ClientHandler.create(log), keys, propagate, recordOutboundToken);
   }
 
   @Override

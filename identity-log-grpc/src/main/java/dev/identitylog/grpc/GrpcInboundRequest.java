@@ -1,7 +1,7 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.protocol.RpcServerRequest;
+import java.util.function.BiConsumer;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -18,10 +18,10 @@ import javax.net.ssl.SSLSession;
  * read lazily, so that a call that fails to answer one question (the core catches and counts
  * that) still yields an event with what was read before.
  */
-final class GrpcInboundRequest implements InboundRequest {
+final class GrpcInboundRequest implements RpcServerRequest {
   static final String RPC_SYSTEM = "grpc";
 
-  private final IdentityLog log;
+  private final BiConsumer<String, Throwable> errors;
   private final MetadataKeys keys;
   private final ServerCall<?, ?> call;
   private final Metadata headers;
@@ -29,8 +29,9 @@ final class GrpcInboundRequest implements InboundRequest {
   private Attributes attributes;
   private SSLSession session;
 
-  GrpcInboundRequest(IdentityLog log, MetadataKeys keys, ServerCall<?, ?> call, Metadata headers) {
-    this.log = log;
+  GrpcInboundRequest(
+      BiConsumer<String, Throwable> errors, MetadataKeys keys, ServerCall<?, ?> call, Metadata headers) {
+    this.errors = errors;
     this.keys = keys;
     this.call = call;
     this.headers = headers;
@@ -95,7 +96,7 @@ final class GrpcInboundRequest implements InboundRequest {
 
   @Override
   public X509Certificate[] peerCertificates() {
-    return TlsSessions.peerCertificates(session(), log);
+    return TlsSessions.peerCertificates(session(), errors);
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.protocol.RpcClientRequest;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 
 /** A call about to be made, as the core reads it; read once, when the call starts. */
-final class GrpcOutboundRequest implements OutboundRequest {
+final class GrpcOutboundRequest implements RpcClientRequest {
   private final MethodDescriptor<?, ?> method;
   private final String authority;
   private final String authorization;

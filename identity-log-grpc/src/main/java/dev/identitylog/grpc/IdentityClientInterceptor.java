@@ -1,7 +1,8 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -10,14 +11,14 @@ import io.grpc.MethodDescriptor;
 
 /** Wraps each call made through a channel so that it is recorded once. */
 final class IdentityClientInterceptor implements ClientInterceptor {
-  final IdentityLog log;
+  final ClientHandler handler;
   final MetadataKeys keys;
   final boolean propagate;
   final boolean recordOutboundToken;
 
   IdentityClientInterceptor(
-      IdentityLog log, MetadataKeys keys, boolean propagate, boolean recordOutboundToken) {
-    this.log = log;
+      ClientHandler handler, MetadataKeys keys, boolean propagate, boolean recordOutboundToken) {
+    this.handler = handler;
     this.keys = keys;
     this.propagate = propagate;
     this.recordOutboundToken = recordOutboundToken;
@@ -27,7 +28,7 @@ final class IdentityClientInterceptor implements ClientInterceptor {
   public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
     AttemptCounter attempts;
-    ServerExchange parent;
+    ServerRecord parent;
     String authority;
     try {
       // Captured when the call is made, on the thread serving the request it is made for.
@@ -36,7 +37,8 @@ final class IdentityClientInterceptor implements ClientInterceptor {
       attempts = new AttemptCounter(keys);
       callOptions = callOptions.withStreamTracerFactory(attempts);
     } catch (Throwable t) {
-      log.internalError("intercepting a gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("intercepting a gRPC call", t);
       return next.newCall(method, callOptions);
     }
     return new RecordedClientCall<>(
@@ -45,6 +47,6 @@ final class IdentityClientInterceptor implements ClientInterceptor {
 
   @Override
   public String toString() {
-    return "IdentityClientInterceptor{" + log.serviceName() + "}";
+    return "IdentityClientInterceptor{" + handler.identityLog().serviceName() + "}";
   }
 }

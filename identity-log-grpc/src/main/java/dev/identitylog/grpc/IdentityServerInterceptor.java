@@ -1,8 +1,9 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.context.Scope;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -16,26 +17,27 @@ final class IdentityServerInterceptor implements ServerInterceptor {
   static final Status UNTRUSTED_FORWARDING =
       Status.INVALID_ARGUMENT.withDescription("forwarded identity from an untrusted peer");
 
-  private final IdentityLog log;
+  private final ServerHandler handler;
   private final MetadataKeys keys;
 
-  IdentityServerInterceptor(IdentityLog log, MetadataKeys keys) {
-    this.log = log;
+  IdentityServerInterceptor(ServerHandler handler, MetadataKeys keys) {
+    this.handler = handler;
     this.keys = keys;
   }
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
-    ServerExchange exchange;
+    ServerRecord exchange;
     Context context;
     RecordedServerCall<ReqT, RespT> recorded;
     try {
-      exchange = log.startServer(new GrpcInboundRequest(log, keys, call, headers));
+      exchange = handler.start(new GrpcInboundRequest(handler::internalError, keys, call, headers));
       context = Context.current().withValue(ExchangeContext.EXCHANGE, exchange);
-      recorded = new RecordedServerCall<>(call, exchange, context, log);
+      recorded = new RecordedServerCall<>(call, exchange, context, handler);
     } catch (Throwable t) {
-      log.internalError("starting a received gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("starting a received gRPC call", t);
       return next.startCall(call, headers);
     }
     if (exchange.shouldReject()) {
@@ -62,6 +64,6 @@ final class IdentityServerInterceptor implements ServerInterceptor {
 
   @Override
   public String toString() {
-    return "IdentityServerInterceptor{" + log.serviceName() + "}";
+    return "IdentityServerInterceptor{" + handler.identityLog().serviceName() + "}";
   }
 }

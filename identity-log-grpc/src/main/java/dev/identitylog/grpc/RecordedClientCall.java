@@ -1,8 +1,10 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.RpcClientResponse;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.Metadata;
@@ -19,7 +21,7 @@ final class RecordedClientCall<ReqT, RespT> extends SimpleForwardingClientCall<R
   private final IdentityClientInterceptor config;
   private final MethodDescriptor<ReqT, RespT> method;
   private final String authority;
-  private final ServerExchange parent;
+  private final ServerRecord parent;
   private final AttemptCounter attempts;
 
   RecordedClientCall(
@@ -27,7 +29,7 @@ final class RecordedClientCall<ReqT, RespT> extends SimpleForwardingClientCall<R
       IdentityClientInterceptor config,
       MethodDescriptor<ReqT, RespT> method,
       String authority,
-      ServerExchange parent,
+      ServerRecord parent,
       AttemptCounter attempts) {
     super(delegate);
     this.config = config;
@@ -39,11 +41,11 @@ final class RecordedClientCall<ReqT, RespT> extends SimpleForwardingClientCall<R
 
   @Override
   public void start(Listener<RespT> responseListener, Metadata headers) {
-    IdentityLog log = config.log;
-    ClientExchange exchange = null;
+    ClientHandler handler = config.handler;
+    ClientRecord exchange = null;
     try {
       exchange =
-          log.startClient(
+          handler.start(
               GrpcOutboundRequest.of(
                   method, authority, headers, config.keys, config.recordOutboundToken),
               parent);
@@ -52,20 +54,22 @@ final class RecordedClientCall<ReqT, RespT> extends SimpleForwardingClientCall<R
       }
       attempts.exchange(exchange);
     } catch (Throwable t) {
-      log.internalError("starting a gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("starting a gRPC call", t);
     }
     if (exchange == null) {
       super.start(responseListener, headers);
       return;
     }
     try {
-      super.start(new RecordedClientListener<>(responseListener, this, exchange, log), headers);
+      super.start(new RecordedClientListener<>(responseListener, this, exchange, handler), headers);
     } catch (Throwable t) {
       // The listener will never be called: the call ends here.
       try {
-        exchange.finishGrpc(Status.fromThrowable(t).getCode().name(), t);
+        handler.finish(exchange, RpcClientResponse.of(Status.fromThrowable(t).getCode().name(), t));
       } catch (Throwable inner) {
-        log.internalError("finishing a gRPC call", inner);
+        Throwables.propagateIfFatal(inner);
+        handler.internalError("finishing a gRPC call", inner);
       }
       throw t;
     }

@@ -1,7 +1,9 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.RpcClientResponse;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
@@ -12,19 +14,19 @@ import javax.net.ssl.SSLSession;
 /** Reads the server's certificate once the stream exists, and ends the record on close. */
 final class RecordedClientListener<RespT> extends SimpleForwardingClientCallListener<RespT> {
   private final ClientCall<?, ?> call;
-  private final ClientExchange exchange;
-  private final IdentityLog log;
+  private final ClientRecord exchange;
+  private final ClientHandler handler;
   private volatile boolean tlsRead;
 
   RecordedClientListener(
       ClientCall.Listener<RespT> delegate,
       ClientCall<?, ?> call,
-      ClientExchange exchange,
-      IdentityLog log) {
+      ClientRecord exchange,
+      ClientHandler handler) {
     super(delegate);
     this.call = call;
     this.exchange = exchange;
-    this.log = log;
+    this.handler = handler;
   }
 
   @Override
@@ -38,9 +40,10 @@ final class RecordedClientListener<RespT> extends SimpleForwardingClientCallList
     try {
       // A trailers-only answer (most errors) has no headers: the stream's session is still there.
       readTls();
-      exchange.finishGrpc(status.getCode().name(), status.getCause());
+      handler.finish(exchange, RpcClientResponse.of(status.getCode().name(), status.getCause()));
     } catch (Throwable t) {
-      log.internalError("finishing a gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("finishing a gRPC call", t);
     }
     super.onClose(status, trailers);
   }
@@ -55,13 +58,14 @@ final class RecordedClientListener<RespT> extends SimpleForwardingClientCallList
       if (session == null) {
         return;
       }
-      X509Certificate[] chain = TlsSessions.peerCertificates(session, log);
+      X509Certificate[] chain = TlsSessions.peerCertificates(session, handler::internalError);
       if (chain != null) {
         exchange.serverCertificate(chain[0]);
       }
       exchange.tls(session.getProtocol(), session.getCipherSuite());
     } catch (Throwable t) {
-      log.internalError("reading the TLS session of a gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("reading the TLS session of a gRPC call", t);
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.RpcServerResponse;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -14,16 +16,19 @@ import io.grpc.Status;
  * is emitted by the time the client learns the outcome.
  */
 final class RecordedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
-  final ServerExchange exchange;
+  final ServerRecord exchange;
   final Context context;
-  private final IdentityLog log;
+  private final ServerHandler handler;
 
   RecordedServerCall(
-      ServerCall<ReqT, RespT> delegate, ServerExchange exchange, Context context, IdentityLog log) {
+      ServerCall<ReqT, RespT> delegate,
+      ServerRecord exchange,
+      Context context,
+      ServerHandler handler) {
     super(delegate);
     this.exchange = exchange;
     this.context = context;
-    this.log = log;
+    this.handler = handler;
   }
 
   @Override
@@ -44,9 +49,11 @@ final class RecordedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<R
         aborted();
         return;
       }
-      exchange.finishGrpc(status == null ? null : status.getCode().name(), error);
+      handler.finish(
+          exchange, RpcServerResponse.of(status == null ? null : status.getCode().name(), error));
     } catch (Throwable t) {
-      log.internalError("finishing a received gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("finishing a received gRPC call", t);
     }
   }
 
@@ -55,9 +62,11 @@ final class RecordedServerCall<ReqT, RespT> extends SimpleForwardingServerCall<R
     try {
       Deadline deadline = context.getDeadline();
       boolean expired = deadline != null && deadline.isExpired();
-      exchange.finishAborted(-1, expired ? "DEADLINE_EXCEEDED" : "CANCELLED");
+      handler.finish(
+          exchange, RpcServerResponse.aborted(expired ? "DEADLINE_EXCEEDED" : "CANCELLED"));
     } catch (Throwable t) {
-      log.internalError("finishing a received gRPC call", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("finishing a received gRPC call", t);
     }
   }
 }

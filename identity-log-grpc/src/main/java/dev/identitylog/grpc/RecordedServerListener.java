@@ -1,7 +1,7 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.protocol.ServerRecord;
 import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.ServerCall;
@@ -17,7 +17,7 @@ final class RecordedServerListener<ReqT> extends SimpleForwardingServerCallListe
   private static final Status CALLBACK_FAILED = Status.UNKNOWN;
 
   private final RecordedServerCall<ReqT, ?> call;
-  private final ServerExchange exchange;
+  private final ServerRecord exchange;
   private final Context context;
 
   RecordedServerListener(ServerCall.Listener<ReqT> delegate, RecordedServerCall<ReqT, ?> call) {

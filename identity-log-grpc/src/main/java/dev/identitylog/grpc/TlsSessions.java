@@ -1,6 +1,6 @@
 package dev.identitylog.grpc;
 
-import dev.identitylog.IdentityLog;
+import java.util.function.BiConsumer;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import java.security.cert.Certificate;
@@ -21,7 +21,8 @@ final class TlsSessions {
    * (a server that only wants one, or a plain-TLS client): the JDK says so by throwing
    * {@link SSLPeerUnverifiedException}, which is not an error here.
    */
-  static X509Certificate[] peerCertificates(SSLSession session, IdentityLog log) {
+  static X509Certificate[] peerCertificates(
+      SSLSession session, BiConsumer<String, Throwable> errors) {
     if (session == null) {
       return null;
     }
@@ -31,7 +32,7 @@ final class TlsSessions {
     } catch (SSLPeerUnverifiedException none) {
       return null;
     } catch (RuntimeException e) {
-      log.internalError("reading the peer certificates of a gRPC call", e);
+      errors.accept("reading the peer certificates of a gRPC call", e);
       return null;
     }
     if (chain == null || chain.length == 0) {

@@ -12,9 +12,11 @@ import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TraceOrigin;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.protocol.ServerRecord;
+import dev.identitylog.protocol.ServerRequest;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
@@ -126,8 +128,8 @@ class GrpcClientInterceptorTest {
   @Test
   void callsMadeWhileServingARequestCarryItsTraceAndReportIntoIt() throws Exception {
     String traceId = "0af7651916cd43dd8448eb211c80319c";
-    ServerExchange parent =
-        edgeLog.startServer(
+    ServerRecord parent =
+        ServerHandler.create(edgeLog).start(
             headers(
                 "traceparent", "00-" + traceId + "-b7ad6b7169203331-01",
                 "tracestate", "congo=t61rcWkgMzE",
@@ -139,7 +141,8 @@ class GrpcClientInterceptorTest {
     } finally {
       bound.close();
     }
-    IdentityEvent parentEvent = parent.finishHttp(503, null, null);
+    IdentityEvent parentEvent =
+        ServerHandler.create(edgeLog).finish(parent, HttpServerResponse.of(503, null, null));
 
     Metadata arrived = received.next();
     IdentityEvent client = byName(edge.awaitEvents(2, WAIT), EventName.CLIENT);
@@ -451,7 +454,7 @@ class GrpcClientInterceptorTest {
   // ------------------------------------------------------------------ helpers
 
   /** An inbound request with these headers, as a servlet or gRPC server would describe it. */
-  private static InboundRequest headers(String... nameValue) {
+  private static ServerRequest headers(String... nameValue) {
     Map<String, String> map = new java.util.HashMap<>();
     for (int i = 0; i < nameValue.length; i += 2) {
       map.put(nameValue[i].toLowerCase(Locale.ROOT), nameValue[i + 1]);

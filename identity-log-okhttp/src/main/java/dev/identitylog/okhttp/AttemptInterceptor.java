@@ -1,8 +1,9 @@
 package dev.identitylog.okhttp;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.ServerRecord;
 import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -32,10 +33,10 @@ import okhttp3.TlsVersion;
  * interceptors when the client is built, before ours.
  */
 final class AttemptInterceptor implements Interceptor {
-  private final IdentityLog log;
+  private final ClientHandler log;
   private final boolean propagate;
 
-  AttemptInterceptor(IdentityLog log, boolean propagate) {
+  AttemptInterceptor(ClientHandler log, boolean propagate) {
     this.log = log;
     this.propagate = propagate;
   }
@@ -58,13 +59,14 @@ final class AttemptInterceptor implements Interceptor {
         record.exchange.traceParentSent(sent.header("traceparent"));
       }
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("recording an OkHttp attempt", t);
       sent = request;
     }
     return chain.proceed(sent);
   }
 
-  private static void recordHandshake(ClientExchange exchange, Connection connection) {
+  private static void recordHandshake(ClientRecord exchange, Connection connection) {
     Handshake handshake = connection == null ? null : connection.handshake();
     if (handshake == null) {
       return; // plain HTTP
@@ -84,7 +86,7 @@ final class AttemptInterceptor implements Interceptor {
     Request.Builder builder = null;
     for (Map.Entry<String, String> e : headers.entrySet()) {
       String name = e.getKey();
-      if (ClientExchange.CLIENT_CERT_HEADER.equalsIgnoreCase(name)) {
+      if (ClientRecord.CLIENT_CERT_HEADER.equalsIgnoreCase(name)) {
         continue; // decided per attempt below
       }
       builder = addIfAbsent(request, builder, name, e.getValue());
@@ -92,13 +94,13 @@ final class AttemptInterceptor implements Interceptor {
     String host = request.url().host();
     String clientCert;
     if (host.equalsIgnoreCase(record.host)) {
-      clientCert = headers.get(ClientExchange.CLIENT_CERT_HEADER);
+      clientCert = headers.get(ClientRecord.CLIENT_CERT_HEADER);
     } else {
       // Redirected elsewhere: only if forwarding is configured for that host too.
-      ServerExchange parent = record.exchange.parent();
+      ServerRecord parent = record.exchange.parent();
       clientCert = parent == null ? null : parent.clientCertHeaderFor(host);
     }
-    builder = addIfAbsent(request, builder, ClientExchange.CLIENT_CERT_HEADER, clientCert);
+    builder = addIfAbsent(request, builder, ClientRecord.CLIENT_CERT_HEADER, clientCert);
     return builder == null ? request : builder.build();
   }
 

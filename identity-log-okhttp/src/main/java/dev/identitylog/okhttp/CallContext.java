@@ -1,6 +1,6 @@
 package dev.identitylog.okhttp;
 
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.protocol.ServerRecord;
 import io.opentelemetry.context.Context;
 
 /**
@@ -8,10 +8,10 @@ import io.opentelemetry.context.Context;
  * OpenTelemetry context. Immutable; a request tag.
  */
 final class CallContext {
-  final ServerExchange parent; // may be null
+  final ServerRecord parent; // may be null
   final Context otel; // may be null
 
-  CallContext(ServerExchange parent, Context otel) {
+  CallContext(ServerRecord parent, Context otel) {
     this.parent = parent;
     this.otel = otel;
   }

@@ -1,14 +1,16 @@
 package dev.identitylog.okhttp;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.HttpClientResponse;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The application interceptor: one {@link ClientExchange} per logical call, around OkHttp's own
+ * The application interceptor: one {@link ClientRecord} per logical call, around OkHttp's own
  * retry and redirect handling. It never touches a body and never replaces what the chain returns
  * or throws.
  *
@@ -18,10 +20,10 @@ import okhttp3.Response;
  * time to the response headers.
  */
 final class CallInterceptor implements Interceptor {
-  private final IdentityLog log;
+  private final ClientHandler log;
   private final boolean recordOutboundToken;
 
-  CallInterceptor(IdentityLog log, boolean recordOutboundToken) {
+  CallInterceptor(ClientHandler log, boolean recordOutboundToken) {
     this.log = log;
     this.recordOutboundToken = recordOutboundToken;
   }
@@ -29,13 +31,14 @@ final class CallInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    ClientExchange exchange = null;
+    ClientRecord exchange = null;
     Request tagged = request;
     try {
       exchange = start(request);
       tagged =
           request.newBuilder().tag(CallRecord.class, new CallRecord(exchange, request.url().host())).build();
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("starting an OkHttp call", t);
     }
     if (exchange == null) {
@@ -52,28 +55,29 @@ final class CallInterceptor implements Interceptor {
     return response;
   }
 
-  private ClientExchange start(Request request) {
+  private ClientRecord start(Request request) {
     OkHttpOutboundRequest outbound = new OkHttpOutboundRequest(request, recordOutboundToken);
     CallContext captured = request.tag(CallContext.class);
     if (captured == null) {
       // Not created through our factory (a client from newClient inside another library's
       // factory): the request bound to this thread, if any; else a call of its own.
-      return log.startClient(outbound);
+      return log.start(outbound);
     }
     if (captured.otel == null) {
-      return log.startClient(outbound, captured.parent);
+      return log.start(outbound, captured.parent);
     }
     // The OpenTelemetry context of the creating thread, so that an enqueued call joins the
     // caller's span rather than whatever the dispatcher thread has.
     try (io.opentelemetry.context.Scope ignored = captured.otel.makeCurrent()) {
-      return log.startClient(outbound, captured.parent);
+      return log.start(outbound, captured.parent);
     }
   }
 
-  private void finish(ClientExchange exchange, int status, Throwable error) {
+  private void finish(ClientRecord exchange, int status, Throwable error) {
     try {
-      exchange.finishHttp(status, error);
+      log.finish(exchange, HttpClientResponse.of(status, error));
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("finishing an OkHttp call", t);
     }
   }

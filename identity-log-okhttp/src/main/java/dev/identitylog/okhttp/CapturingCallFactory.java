@@ -1,7 +1,9 @@
 package dev.identitylog.okhttp;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.ServerRecord;
 import io.opentelemetry.context.Context;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
@@ -13,10 +15,10 @@ import okhttp3.Request;
  * travels with the request through retries and redirects.
  */
 final class CapturingCallFactory implements Call.Factory {
-  private final IdentityLog log;
+  private final ClientHandler log;
   private final OkHttpClient client;
 
-  CapturingCallFactory(IdentityLog log, OkHttpClient client) {
+  CapturingCallFactory(ClientHandler log, OkHttpClient client) {
     this.log = log;
     this.client = client;
   }
@@ -28,7 +30,7 @@ final class CapturingCallFactory implements Call.Factory {
 
   private Request capture(Request request) {
     try {
-      ServerExchange parent = ServerExchange.current();
+      ServerRecord parent = ServerHandler.current();
       Context otel = Context.current();
       if (otel == Context.root()) {
         otel = null;
@@ -42,6 +44,7 @@ final class CapturingCallFactory implements Call.Factory {
       }
       return request.newBuilder().tag(CallContext.class, new CallContext(parent, otel)).build();
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       // Never fail the application's newCall: the call then runs without a captured parent.
       log.internalError("capturing the request for an OkHttp call", t);
       return request;

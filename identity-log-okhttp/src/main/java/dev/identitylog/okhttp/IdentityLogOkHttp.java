@@ -1,6 +1,7 @@
 package dev.identitylog.okhttp;
 
 import dev.identitylog.IdentityLog;
+import dev.identitylog.handler.ClientHandler;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 
@@ -14,21 +15,23 @@ import okhttp3.OkHttpClient;
  * Response response = calls.newCall(request).execute();
  * }</pre>
  *
- * <p>The returned factory captures the request being served ({@code ServerExchange.current()})
+ * <p>The returned factory captures the request being served ({@code ServerHandler.current()})
  * when a call is <em>created</em>, so a call created on the request thread reports into that
  * request even when it runs through {@code enqueue} on OkHttp's dispatcher. Work handed to an
- * application executor keeps the request with {@code ServerExchange.wrap(Runnable)}.
+ * application executor keeps the request with {@code RequestContext.wrap(Runnable)}.
  *
  * <p>Works with OkHttp 4.x and 5.x; the client passed in is not modified (the factory derives a
  * client from it that shares its connection pool and dispatcher). Immutable and thread-safe.
  */
 public final class IdentityLogOkHttp {
   private final IdentityLog log;
+  private final ClientHandler handler;
   private final boolean propagate;
   private final boolean recordOutboundToken;
 
   private IdentityLogOkHttp(Builder b) {
     this.log = b.log;
+    this.handler = ClientHandler.create(b.log);
     this.propagate = b.propagate;
     this.recordOutboundToken = b.recordOutboundToken;
   }
@@ -52,7 +55,7 @@ public final class IdentityLogOkHttp {
    * attempt: headers, attempt count, the server's certificate).
    */
   public Call.Factory newCallFactory(OkHttpClient client) {
-    return new CapturingCallFactory(log, newClient(client));
+    return new CapturingCallFactory(handler, newClient(client));
   }
 
   /**
@@ -73,8 +76,8 @@ public final class IdentityLogOkHttp {
     }
     return client
         .newBuilder()
-        .addInterceptor(new CallInterceptor(log, recordOutboundToken))
-        .addNetworkInterceptor(new AttemptInterceptor(log, propagate))
+        .addInterceptor(new CallInterceptor(handler, recordOutboundToken))
+        .addNetworkInterceptor(new AttemptInterceptor(handler, propagate))
         .build();
   }
 

@@ -1,12 +1,12 @@
 package dev.identitylog.okhttp;
 
-import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.protocol.HttpClientRequest;
 import java.util.List;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
 /** An OkHttp request as the core reads it. Read once, at the start of the call. */
-final class OkHttpOutboundRequest implements OutboundRequest {
+final class OkHttpOutboundRequest implements HttpClientRequest {
   private final Request request;
   private final boolean readAuthorization;
 

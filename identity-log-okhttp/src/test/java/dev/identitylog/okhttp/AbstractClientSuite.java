@@ -16,9 +16,12 @@ import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TokenType;
 import dev.identitylog.event.TraceOrigin;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.RequestContext;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.HttpServerRequest;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.context.Scope;
+import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
@@ -137,17 +140,17 @@ abstract class AbstractClientSuite {
     return new Request.Builder().url(server.url(path)).build();
   }
 
-  static ServerExchange inbound(IdentityLog log, Map<String, String> headers) {
+  static ServerRecord inbound(IdentityLog log, Map<String, String> headers) {
     return inbound(log, headers, null);
   }
 
   /** A request this hop received, as a servlet filter would report it. */
-  static ServerExchange inbound(
+  static ServerRecord inbound(
       IdentityLog log, Map<String, String> headers, X509Certificate[] peerCertificates) {
     Map<String, String> lower = new HashMap<>();
     headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-    return log.startServer(
-        new InboundRequest() {
+    return ServerHandler.create(log).start(
+        new HttpServerRequest() {
           @Override
           public String header(String name) {
             return lower.get(name.toLowerCase(Locale.ROOT));
@@ -282,7 +285,7 @@ abstract class AbstractClientSuite {
   void propagatesANewSpanOfTheCurrentTraceWithTraceStateAndRequestId() throws Exception {
     IdentityLog log = log();
     Call.Factory calls = calls(log);
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
 
     try (Scope ignored = parent.makeCurrent()) {
       execute(calls, get("/ok"));
@@ -328,7 +331,7 @@ abstract class AbstractClientSuite {
   @Test
   void headersTheApplicationSetAreNotOverwritten() throws Exception {
     IdentityLog log = log();
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     String own = "00-11111111111111111111111111111111-2222222222222222-00";
     Request request =
         new Request.Builder()
@@ -566,7 +569,7 @@ abstract class AbstractClientSuite {
   @Test
   void anEnqueuedCallCarriesTheRequestItWasCreatedFor() throws Exception {
     IdentityLog log = log();
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     CompletableFuture<String> body = new CompletableFuture<>();
     Call call;
     try (Scope ignored = parent.makeCurrent()) {
@@ -659,14 +662,14 @@ abstract class AbstractClientSuite {
   void anApplicationExecutorCarriesTheRequestThroughWrap() throws Exception {
     IdentityLog log = log();
     Call.Factory calls = calls(log);
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<?> done;
       try (Scope ignored = parent.makeCurrent()) {
         done =
             pool.submit(
-                parent.wrap(
+                RequestContext.wrap(parent, 
                     () -> {
                       try {
                         execute(calls, get("/ok"));
@@ -694,11 +697,11 @@ abstract class AbstractClientSuite {
   @Test
   void aFailedCallIsReportedIntoTheRequestBeingServed() throws Exception {
     IdentityLog log = log(b -> b.dependencyName("localhost", "inventory"));
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     try (Scope ignored = parent.makeCurrent()) {
       execute(calls(log), get("/status/503"));
     }
-    IdentityEvent serverEvent = parent.finishHttp(503, null, null);
+    IdentityEvent serverEvent = ServerHandler.create(log).finish(parent, HttpServerResponse.of(503, null, null));
 
     assertThat(serverEvent.get(Fields.EVENT_NAME)).isEqualTo(EventName.SERVER);
     assertThat(serverEvent.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.FAILURE);
@@ -711,12 +714,12 @@ abstract class AbstractClientSuite {
   @Test
   void aConnectionFailureIsReportedIntoTheRequestBeingServed() throws Exception {
     IdentityLog log = log();
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     Request request = new Request.Builder().url("https://localhost:" + closedPort() + "/").build();
     try (Scope ignored = parent.makeCurrent()) {
       catchThrowable(() -> execute(calls(log), request));
     }
-    IdentityEvent serverEvent = parent.finishHttp(502, null, null);
+    IdentityEvent serverEvent = ServerHandler.create(log).finish(parent, HttpServerResponse.of(502, null, null));
 
     assertThat(serverEvent.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.CONNECT_FAILURE);
     assertThat(serverEvent.get(Fields.DEPENDENCY_NAME)).isEqualTo("localhost");
@@ -731,7 +734,7 @@ abstract class AbstractClientSuite {
     X509Certificate[] chain = client.chain().toArray(new X509Certificate[0]);
 
     IdentityLog configured = log(b -> b.forwardClientCertTo("localhost"));
-    ServerExchange parent = inbound(configured, traceHeaders(), chain);
+    ServerRecord parent = inbound(configured, traceHeaders(), chain);
     try (Scope ignored = parent.makeCurrent()) {
       execute(calls(configured), get("/ok"));
     }
@@ -741,7 +744,7 @@ abstract class AbstractClientSuite {
     assertThat(der).isEqualTo(client.certificate().getEncoded());
 
     IdentityLog notConfigured = log();
-    ServerExchange other = inbound(notConfigured, traceHeaders(), chain);
+    ServerRecord other = inbound(notConfigured, traceHeaders(), chain);
     try (Scope ignored = other.makeCurrent()) {
       execute(calls(notConfigured), get("/ok"));
     }
@@ -752,7 +755,7 @@ abstract class AbstractClientSuite {
   void theClientCertificateDoesNotFollowARedirectToAnotherHost() throws Exception {
     Credential client = PKI.issue(TestPki.leaf("CN=edge-client").clientAuth());
     IdentityLog log = log(b -> b.forwardClientCertTo("localhost"));
-    ServerExchange parent =
+    ServerRecord parent =
         inbound(log, traceHeaders(), client.chain().toArray(new X509Certificate[0]));
     try (Scope ignored = parent.makeCurrent()) {
       assertThat(execute(calls(log), get("/redirect-ip"))).isEqualTo("200 hello");
@@ -770,7 +773,7 @@ abstract class AbstractClientSuite {
   void aClientCertificateTheApplicationSetIsKept() throws Exception {
     Credential client = PKI.issue(TestPki.leaf("CN=edge-client").clientAuth());
     IdentityLog log = log(b -> b.forwardClientCertTo("localhost"));
-    ServerExchange parent =
+    ServerRecord parent =
         inbound(log, traceHeaders(), client.chain().toArray(new X509Certificate[0]));
     Request request =
         new Request.Builder().url(server.url("/ok")).header("client-cert", ":AAAA:").build();
@@ -787,7 +790,7 @@ abstract class AbstractClientSuite {
     IdentityLog log = log();
     Call.Factory calls =
         IdentityLogOkHttp.builder(log).propagate(false).build().newCallFactory(clientBuilder().build());
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     try (Scope ignored = parent.makeCurrent()) {
       execute(calls, get("/ok"));
     }
@@ -891,7 +894,7 @@ abstract class AbstractClientSuite {
     IdentityLog log = log();
     Map<String, String> headers = traceHeaders();
     headers.put("X-Request-ID", "r\u00e9q-\u00fc"); // not visible ASCII: OkHttp refuses such values
-    ServerExchange parent = inbound(log, headers);
+    ServerRecord parent = inbound(log, headers);
     try (Scope ignored = parent.makeCurrent()) {
       assertThat(execute(calls(log), get("/ok"))).isEqualTo("200 hello");
     }
@@ -906,7 +909,7 @@ abstract class AbstractClientSuite {
   void aRequestReusedOutsideTheRequestIsNotReportedIntoIt() throws Exception {
     IdentityLog log = log();
     Call.Factory calls = calls(log);
-    ServerExchange parent = inbound(log, traceHeaders());
+    ServerRecord parent = inbound(log, traceHeaders());
     Request sent;
     try (Scope ignored = parent.makeCurrent()) {
       try (Response response = calls.newCall(get("/ok")).execute()) {

@@ -1,7 +1,8 @@
 package dev.identitylog.servlet;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.ServerRecord;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,20 +14,20 @@ import jakarta.servlet.http.HttpServletResponse;
  * only place that finishes; timeouts and errors only leave what they know for it.
  */
 final class AsyncCompletion implements AsyncListener {
-  private final IdentityLog log;
-  private final ServerExchange exchange;
+  private final ServerHandler handler;
+  private final ServerRecord exchange;
   private final HttpServletResponse response;
   private volatile Throwable error;
 
   AsyncCompletion(
-      IdentityLog log, ServerExchange exchange, HttpServletResponse response, Throwable error) {
-    this.log = log;
+      ServerHandler handler, ServerRecord exchange, HttpServletResponse response, Throwable error) {
+    this.handler = handler;
     this.exchange = exchange;
     this.response = response;
     this.error = error;
   }
 
-  ServerExchange exchange() {
+  ServerRecord exchange() {
     return exchange;
   }
 
@@ -39,7 +40,7 @@ final class AsyncCompletion implements AsyncListener {
 
   @Override
   public void onComplete(AsyncEvent event) {
-    Completion.finish(log, exchange, response, error);
+    Completion.finish(handler, exchange, response, error);
   }
 
   /**
@@ -55,7 +56,8 @@ final class AsyncCompletion implements AsyncListener {
     try {
       failed(event.getThrowable());
     } catch (Throwable t) {
-      log.internalError("following an async servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("following an async servlet request", t);
     }
   }
 
@@ -70,7 +72,8 @@ final class AsyncCompletion implements AsyncListener {
           .getAsyncContext()
           .addListener(this, event.getSuppliedRequest(), event.getSuppliedResponse());
     } catch (Throwable t) {
-      log.internalError("following an async servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("following an async servlet request", t);
     }
   }
 }

@@ -1,7 +1,9 @@
 package dev.identitylog.servlet;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.internal.Throwables;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.protocol.ServerRecord;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,46 +33,50 @@ final class Completion {
    * completes the request.
    */
   static void afterChain(
-      IdentityLog log,
-      ServerExchange exchange,
+      ServerHandler handler,
+      ServerRecord exchange,
       HttpServletRequest request,
       HttpServletResponse response,
       Throwable error) {
     try {
       frameworkRoute(exchange, request);
     } catch (Throwable t) {
-      log.internalError("reading a framework's route", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("reading a framework's route", t);
     }
     try {
       // Containers report async as started until the dispatch that started it returns, even when
       // complete() or dispatch() was already called on another thread, so this does not race.
       if (request.isAsyncStarted()) {
-        AsyncCompletion async = new AsyncCompletion(log, exchange, response, error);
+        AsyncCompletion async = new AsyncCompletion(handler, exchange, response, error);
         request.setAttribute(IdentityLogFilter.STATE_ATTRIBUTE, async);
         request.getAsyncContext().addListener(async, request, response);
         return;
       }
     } catch (Throwable t) {
-      log.internalError("following an async servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("following an async servlet request", t);
     }
-    finish(log, exchange, response, error);
+    finish(handler, exchange, response, error);
   }
 
   /** Ends the record with what the response says; never throws. */
   static void finish(
-      IdentityLog log, ServerExchange exchange, HttpServletResponse response, Throwable error) {
+      ServerHandler handler, ServerRecord exchange, HttpServletResponse response, Throwable error) {
     try {
       if (error != null && isClientAbort(error)) {
-        exchange.finishAborted(response.getStatus(), null);
+        handler.finish(exchange, HttpServerResponse.aborted(response.getStatus()));
       } else {
-        exchange.finishHttp(
-            status(response, error), response.getHeader("WWW-Authenticate"), error);
+        handler.finish(exchange, HttpServerResponse.of(
+            status(response, error), response.getHeader("WWW-Authenticate"), error));
       }
     } catch (Throwable t) {
-      log.internalError("finishing a servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("finishing a servlet request", t);
       try {
-        exchange.finishHttp(-1, null, error); // still exactly one event, with what is known
+        handler.finish(exchange, HttpServerResponse.of(-1, null, error)); // still exactly one event, with what is known
       } catch (Throwable ignored) {
+        Throwables.propagateIfFatal(ignored);
         // The exchange guards its sinks; nothing more can be done here.
       }
     }
@@ -80,19 +86,21 @@ final class Completion {
    * Strict forwarding: forwarded identity came from an untrusted peer, so the application does
    * not run and the caller gets 400.
    */
-  static void reject(IdentityLog log, ServerExchange exchange, HttpServletResponse response) {
+  static void reject(ServerHandler handler, ServerRecord exchange, HttpServletResponse response) {
     try {
       if (!response.isCommitted()) {
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         response.setContentLength(0);
       }
     } catch (Throwable t) {
-      log.internalError("rejecting a servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("rejecting a servlet request", t);
     }
     try {
-      exchange.finishHttp(HttpServletResponse.SC_BAD_REQUEST, null, null);
+      handler.finish(exchange, HttpServerResponse.of(HttpServletResponse.SC_BAD_REQUEST, null, null));
     } catch (Throwable t) {
-      log.internalError("finishing a servlet request", t);
+      Throwables.propagateIfFatal(t);
+      handler.internalError("finishing a servlet request", t);
     }
   }
 
@@ -132,7 +140,7 @@ final class Completion {
   }
 
   /** The route a framework matched while the chain ran (Spring MVC), if it says so. */
-  private static void frameworkRoute(ServerExchange exchange, HttpServletRequest request) {
+  private static void frameworkRoute(ServerRecord exchange, HttpServletRequest request) {
     Object pattern = request.getAttribute(SPRING_ROUTE_ATTRIBUTE);
     if (!(pattern instanceof String) || ((String) pattern).isEmpty()) {
       return;

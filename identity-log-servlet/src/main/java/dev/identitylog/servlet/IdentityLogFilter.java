@@ -1,12 +1,15 @@
 package dev.identitylog.servlet;
 
+import dev.identitylog.internal.Throwables;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.ServerRecord;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -77,15 +80,27 @@ public final class IdentityLogFilter implements Filter {
   public static final String CLIENT_CERT_TRUST_ANCHORS = "client-cert-trust-anchors";
 
   /**
-   * Marks a request this filter has already started: its value is the {@link ServerExchange}, or
+   * Marks a request this filter has already started: its value is the {@link ServerRecord}, or
    * the {@link AsyncCompletion} once the request went async. Later passes of the same request
    * (forward, include, async and error dispatches) find it and do not start a second record.
    */
   static final String STATE_ATTRIBUTE = IdentityLogFilter.class.getName() + ".state";
 
+  /**
+   * The {@code ServletContext} attribute holding the {@link IdentityLog} of the web application.
+   * A filter created from {@code web.xml} uses the one an application put there (in a {@code
+   * ServletContextListener}, before filters start); otherwise it builds one from its init
+   * parameters and puts that there, so the application's OkHttp and gRPC adapters log through the
+   * same instance. Value: {@code dev.identitylog.IdentityLog}.
+   */
+  public static final String IDENTITY_LOG_ATTRIBUTE = IdentityLog.class.getName();
+
   private final boolean builtInCode;
   private volatile IdentityLog identityLog;
+  private volatile ServerHandler handler;
   private volatile String echoRequestIdHeader;
+  /** The context this filter published its own IdentityLog in, or null when it owns none. */
+  private volatile ServletContext published;
 
   /** For {@code web.xml}: {@link #init} reads the configuration from the init parameters. */
   public IdentityLogFilter() {
@@ -95,6 +110,7 @@ public final class IdentityLogFilter implements Filter {
   private IdentityLogFilter(Builder builder) {
     this.builtInCode = true;
     this.identityLog = builder.identityLog;
+    this.handler = ServerHandler.create(builder.identityLog);
     this.echoRequestIdHeader = builder.echoRequestIdHeader;
   }
 
@@ -107,25 +123,48 @@ public final class IdentityLogFilter implements Filter {
    * Reads the init parameters when the filter was created by its no-argument constructor; a
    * filter made by {@link #builder} ignores them. A parameter that cannot be understood fails the
    * deployment, so that a typo is not discovered as missing identity in production logs.
+   *
+   * <p>When the application already put an {@link IdentityLog} in the context attribute {@link
+   * #IDENTITY_LOG_ATTRIBUTE}, that one is used (only {@value #ECHO_REQUEST_ID_HEADER} is still read
+   * from the parameters); otherwise the one built here is published there and closed by {@link
+   * #destroy()}.
    */
   @Override
   public void init(FilterConfig config) throws ServletException {
     if (builtInCode) {
       return;
     }
+    InitParameters parameters;
     try {
-      InitParameters parameters = InitParameters.read(config::getInitParameter);
-      this.identityLog = parameters.identityLog();
-      this.echoRequestIdHeader = parameters.echoRequestIdHeader();
+      parameters = InitParameters.read(config::getInitParameter);
     } catch (IllegalArgumentException e) {
       throw new ServletException("identity-log filter: " + e.getMessage(), e);
     }
+    ServletContext context = config.getServletContext();
+    Object shared = context == null ? null : context.getAttribute(IDENTITY_LOG_ATTRIBUTE);
+    IdentityLog log;
+    String echo = parameters.echoRequestIdHeader();
+    if (shared instanceof IdentityLog) {
+      log = (IdentityLog) shared;
+      if (config.getInitParameter(ECHO_REQUEST_ID_HEADER) == null) {
+        echo = log.requestIdHeader(); // the default follows the instance actually used
+      }
+    } else {
+      log = parameters.identityLog();
+      if (context != null) {
+        context.setAttribute(IDENTITY_LOG_ATTRIBUTE, log);
+        published = context;
+      }
+    }
+    this.identityLog = log;
+    this.echoRequestIdHeader = echo;
+    this.handler = ServerHandler.create(log);
   }
 
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    IdentityLog log = identityLog;
+    ServerHandler log = handler;
     if (log == null
         || !(req instanceof HttpServletRequest)
         || !(res instanceof HttpServletResponse)) {
@@ -141,7 +180,7 @@ public final class IdentityLogFilter implements Filter {
       return;
     }
 
-    ServerExchange exchange = start(log, request, response);
+    ServerRecord exchange = start(log, request, response);
     if (exchange == null) {
       chain.doFilter(request, response);
       return;
@@ -168,12 +207,13 @@ public final class IdentityLogFilter implements Filter {
    * Starts the record of a request seen for the first time; {@code null} when that failed. Once
    * the record exists it is returned whatever else fails, so that the request still gets its event.
    */
-  private ServerExchange start(
-      IdentityLog log, HttpServletRequest request, HttpServletResponse response) {
-    ServerExchange exchange;
+  private ServerRecord start(
+      ServerHandler log, HttpServletRequest request, HttpServletResponse response) {
+    ServerRecord exchange;
     try {
-      exchange = log.startServer(new ServletInboundRequest(request));
+      exchange = log.start(new ServletInboundRequest(request));
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("starting a servlet request", t);
       return null;
     }
@@ -181,6 +221,7 @@ public final class IdentityLogFilter implements Filter {
       request.setAttribute(STATE_ATTRIBUTE, exchange);
       request.setAttribute(RequestIdentity.ATTRIBUTE, exchange);
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("setting a request attribute", t);
     }
     String echo = echoRequestIdHeader;
@@ -190,6 +231,7 @@ public final class IdentityLogFilter implements Filter {
           response.setHeader(echo, exchange.requestId());
         }
       } catch (Throwable t) {
+        Throwables.propagateIfFatal(t);
         log.internalError("echoing the request id", t);
       }
     }
@@ -202,15 +244,15 @@ public final class IdentityLogFilter implements Filter {
    * remembers what an async dispatch threw for the event that {@link AsyncCompletion} emits.
    */
   private static void continueStarted(
-      IdentityLog log,
+      ServerHandler log,
       Object state,
       HttpServletRequest request,
       HttpServletResponse response,
       FilterChain chain)
       throws IOException, ServletException {
     AsyncCompletion async = state instanceof AsyncCompletion ? (AsyncCompletion) state : null;
-    ServerExchange exchange =
-        async != null ? async.exchange() : state instanceof ServerExchange ? (ServerExchange) state : null;
+    ServerRecord exchange =
+        async != null ? async.exchange() : state instanceof ServerRecord ? (ServerRecord) state : null;
     if (exchange == null) {
       chain.doFilter(request, response);
       return;
@@ -228,38 +270,59 @@ public final class IdentityLogFilter implements Filter {
     }
   }
 
-  private static Object attribute(IdentityLog log, HttpServletRequest request) {
+  private static Object attribute(ServerHandler log, HttpServletRequest request) {
     try {
       return request.getAttribute(STATE_ATTRIBUTE);
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("reading a request attribute", t);
       return null;
     }
   }
 
-  private static Scope bind(IdentityLog log, ServerExchange exchange) {
+  private static Scope bind(ServerHandler log, ServerRecord exchange) {
     try {
       return exchange.makeCurrent();
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("binding a request to its thread", t);
       return null;
     }
   }
 
-  private static void unbind(IdentityLog log, Scope scope) {
+  private static void unbind(ServerHandler log, Scope scope) {
     if (scope == null) {
       return;
     }
     try {
       scope.close();
     } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
       log.internalError("unbinding a request from its thread", t);
     }
   }
 
+  /**
+   * Releases what {@link #init} built: closes the {@link IdentityLog} it built (draining any
+   * queued events) and removes it from the context attribute. An instance the application
+   * supplied, through the builder or the attribute, belongs to the application and stays open.
+   */
   @Override
   public void destroy() {
-    // Nothing to release: the IdentityLog belongs to the application, or lives as long as we do.
+    ServletContext context = published;
+    published = null;
+    if (context == null) {
+      return;
+    }
+    IdentityLog log = identityLog;
+    try {
+      if (context.getAttribute(IDENTITY_LOG_ATTRIBUTE) == log) {
+        context.removeAttribute(IDENTITY_LOG_ATTRIBUTE);
+      }
+    } catch (RuntimeException e) {
+      // A context being torn down may refuse; the instance is closed below all the same.
+    }
+    log.close();
   }
 
   @Override

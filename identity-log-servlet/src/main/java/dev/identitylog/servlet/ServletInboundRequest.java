@@ -1,6 +1,6 @@
 package dev.identitylog.servlet;
 
-import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.protocol.HttpServerRequest;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.MappingMatch;
@@ -12,7 +12,7 @@ import java.util.Enumeration;
  * and a failure of any one getter would lose all the facts after it; so each getter contains its
  * own failure (request wrappers written by applications do throw) and answers {@code null}.
  */
-final class ServletInboundRequest implements InboundRequest {
+final class ServletInboundRequest implements HttpServerRequest {
   /** The client certificate chain of this connection's TLS handshake (Servlet specification). */
   static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 

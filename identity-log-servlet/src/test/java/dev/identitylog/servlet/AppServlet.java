@@ -2,8 +2,10 @@ package dev.identitylog.servlet;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
-import dev.identitylog.exchange.ClientExchange;
-import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.HttpClientRequest;
+import dev.identitylog.protocol.HttpClientResponse;
 import dev.identitylog.outcome.Reason;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -208,8 +210,9 @@ final class AppServlet extends HttpServlet {
   /** Calls a port where nothing listens, reporting the call as an outbound adapter would. */
   private void outbound(HttpServletResponse resp) throws IOException {
     URL url = new URL("http://127.0.0.1:" + closedPort + "/stock?sku=42");
-    ClientExchange call =
-        identityLog.startClient(new OutboundRequest() {
+    ClientHandler handler = ClientHandler.create(identityLog);
+    ClientRecord call =
+        handler.start(new HttpClientRequest() {
           @Override
           public String method() {
             return "GET";
@@ -237,10 +240,10 @@ final class AppServlet extends HttpServlet {
         connection.setRequestProperty(h.getKey(), h.getValue());
       }
       connection.setConnectTimeout(2000);
-      call.finishHttp(connection.getResponseCode(), null);
+      handler.finish(call, HttpClientResponse.of(connection.getResponseCode(), null));
       resp.setStatus(200);
     } catch (IOException e) {
-      call.finishHttp(-1, e);
+      handler.finish(call, HttpClientResponse.of(-1, e));
       resp.setStatus(503);
     }
   }

@@ -20,6 +20,8 @@ final class Fakes {
   final Map<String, Object> attributes = new HashMap<>();
   final Map<String, String> responseHeaders = new HashMap<>();
   final Set<String> failing = new HashSet<>();
+  /** What the failing request methods throw instead of an IllegalStateException, when set. */
+  Error fatal;
   int status = 200;
   boolean committed;
 
@@ -27,6 +29,9 @@ final class Fakes {
     InvocationHandler h = (proxy, method, args) -> {
       String name = method.getName();
       if (failing.contains(name)) {
+        if (fatal != null) {
+          throw fatal;
+        }
         throw new IllegalStateException("request." + name + " failed");
       }
       switch (name) {

@@ -145,6 +145,20 @@ class IdentityLogFilterTest {
   }
 
   @Test
+  void aFatalErrorIsRethrownNotSwallowed() {
+    http.failing.add("getAttribute");
+    http.fatal = new OutOfMemoryError("simulated");
+    AtomicInteger ran = new AtomicInteger();
+
+    assertThatThrownBy(
+            () -> IdentityLogFilter.builder(log).build()
+                .doFilter(http.request(), http.response(), (req, res) -> ran.incrementAndGet()))
+        .isSameAs(http.fatal);
+    assertThat(ran).hasValue(0);
+    assertThat(log.internalErrors()).isZero();
+  }
+
+  @Test
   void whenTheRequestRefusesAttributesTheApplicationStillRunsAndIsLogged() throws Exception {
     http.failing.addAll(List.of("getAttribute", "setAttribute", "setHeader"));
     AtomicReference<RequestIdentity> during = new AtomicReference<>();

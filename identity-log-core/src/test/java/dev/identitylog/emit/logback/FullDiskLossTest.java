@@ -1,5 +1,7 @@
 package dev.identitylog.emit.logback;
 
+import dev.identitylog.internal.exchange.ServerExchange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -12,7 +14,7 @@ import dev.identitylog.IdentityLog;
 import dev.identitylog.emit.GuardedEventSink;
 import dev.identitylog.emit.Slf4jEventSink;
 import dev.identitylog.event.IdentityEvent;
-import dev.identitylog.exchange.InboundRequest;
+import dev.identitylog.protocol.ServerRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -135,9 +137,9 @@ class FullDiskLossTest {
   }
 
   private static void emit(IdentityLog log, int events) {
-    InboundRequest request = name -> "X-Request-ID".equalsIgnoreCase(name) ? "req-1" : null;
+    ServerRequest request = name -> "X-Request-ID".equalsIgnoreCase(name) ? "req-1" : null;
     for (int i = 0; i < events; i++) {
-      IdentityEvent e = log.startServer(request).finishHttp(i % 3 == 0 ? 403 : 200, null, null);
+      IdentityEvent e = ServerExchange.start(log, request).finishHttp(i % 3 == 0 ? 403 : 200, null, null);
       assertThat(e).isNotNull();
     }
   }
