@@ -1,7 +1,7 @@
 package dev.identitylog.jdkhttp;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -12,17 +12,17 @@ import java.util.Map;
  * on the calling thread, and adds the propagation headers the application did not set. Immutable.
  */
 final class Calls {
-  private final IdentityLog log;
+  private final ClientHandler log;
   private final boolean propagate;
   private final boolean recordOutboundToken;
 
-  Calls(IdentityLog log, boolean propagate, boolean recordOutboundToken) {
+  Calls(ClientHandler log, boolean propagate, boolean recordOutboundToken) {
     this.log = log;
     this.propagate = propagate;
     this.recordOutboundToken = recordOutboundToken;
   }
 
-  IdentityLog log() {
+  ClientHandler log() {
     return log;
   }
 
@@ -32,9 +32,9 @@ final class Calls {
    * and unlogged. Never throws anything but a fatal error.
    */
   OutboundCall start(HttpRequest request, HttpClient client) {
-    ClientExchange exchange;
+    ClientRecord exchange;
     try {
-      exchange = log.startClient(new JdkOutboundRequest(request, recordOutboundToken));
+      exchange = log.start(new JdkOutboundRequest(request, recordOutboundToken));
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
       log.internalError("starting a java.net.http call", t);
@@ -61,7 +61,7 @@ final class Calls {
    * JDK's {@code HttpRequest} is immutable, so a copy is built (only when a header is added).
    */
   private static HttpRequest withPropagationHeaders(
-      HttpRequest request, ClientExchange exchange, HttpClient client) {
+      HttpRequest request, ClientRecord exchange, HttpClient client) {
     HttpHeaders present = request.headers();
     HttpRequest.Builder builder = null;
     for (Map.Entry<String, String> e : exchange.propagationHeaders().entrySet()) {
@@ -70,7 +70,7 @@ final class Calls {
       if (value == null || present.firstValue(name).isPresent()) {
         continue;
       }
-      if (ClientExchange.CLIENT_CERT_HEADER.equalsIgnoreCase(name)
+      if (ClientRecord.CLIENT_CERT_HEADER.equalsIgnoreCase(name)
           && client.followRedirects() != HttpClient.Redirect.NEVER) {
         // The JDK copies a request's headers onto the redirects it follows, to any host: the
         // caller's certificate would follow a redirect to a host it was never configured for.

@@ -1,6 +1,7 @@
 package dev.identitylog.jdkhttp;
 
 import dev.identitylog.IdentityLog;
+import dev.identitylog.handler.ClientHandler;
 import java.net.http.HttpClient;
 
 /**
@@ -51,7 +52,7 @@ public final class IdentityLogHttpClient {
     if (client == null) {
       throw new NullPointerException("client");
     }
-    return new InstrumentedHttpClient(client, new Calls(log, propagate, recordOutboundToken));
+    return new InstrumentedHttpClient(client, new Calls(ClientHandler.create(log), propagate, recordOutboundToken));
   }
 
   @Override

@@ -1,12 +1,12 @@
 package dev.identitylog.jdkhttp;
 
-import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.protocol.HttpClientRequest;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 
 /** A {@link HttpRequest} as the core reads it. Read once, at the start of the call. */
-final class JdkOutboundRequest implements OutboundRequest {
+final class JdkOutboundRequest implements HttpClientRequest {
   private final HttpRequest request;
   private final boolean readAuthorization;
 

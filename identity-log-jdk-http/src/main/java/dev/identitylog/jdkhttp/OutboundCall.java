@@ -1,7 +1,8 @@
 package dev.identitylog.jdkhttp;
 
-import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
+import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.HttpClientResponse;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.Certificate;
@@ -17,11 +18,11 @@ final class OutboundCall {
   /** More redirects than any client follows (the JDK's default limit is 5); guards a cyclic chain. */
   private static final int MAX_ATTEMPTS = 64;
 
-  private final IdentityLog log;
-  private final ClientExchange exchange;
+  private final ClientHandler log;
+  private final ClientRecord exchange;
   private final HttpRequest request;
 
-  OutboundCall(IdentityLog log, ClientExchange exchange, HttpRequest request) {
+  OutboundCall(ClientHandler log, ClientRecord exchange, HttpRequest request) {
     this.log = log;
     this.exchange = exchange;
     this.request = request;
@@ -83,7 +84,7 @@ final class OutboundCall {
 
   private void finish(int status, Throwable error) {
     try {
-      exchange.finishHttp(status, error);
+      log.finish(exchange, HttpClientResponse.of(status, error));
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
       log.internalError("finishing a java.net.http call", t);

@@ -10,9 +10,11 @@ import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.TokenType;
 import dev.identitylog.event.TraceOrigin;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.HttpServerRequest;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
@@ -145,12 +147,12 @@ class JdkHttpClientTest {
   }
 
   /** A request this hop received, as a servlet filter would report it. */
-  static ServerExchange inbound(
+  static ServerRecord inbound(
       IdentityLog log, Map<String, String> headers, X509Certificate[] peerCertificates) {
     Map<String, String> lower = new HashMap<>();
     headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-    return log.startServer(
-        new InboundRequest() {
+    return ServerHandler.create(log).start(
+        new HttpServerRequest() {
           @Override
           public String header(String name) {
             return lower.get(name.toLowerCase(Locale.ROOT));
@@ -274,7 +276,7 @@ class JdkHttpClientTest {
   void propagatesANewSpanOfTheCurrentTraceWithTraceStateAndRequestId() throws Exception {
     IdentityLog log = log();
     HttpClient client = client(log);
-    ServerExchange parent = inbound(log, traceHeaders(), null);
+    ServerRecord parent = inbound(log, traceHeaders(), null);
 
     try (Scope ignored = parent.makeCurrent()) {
       send(client, get("/ok"));
@@ -319,7 +321,7 @@ class JdkHttpClientTest {
   void headersTheApplicationSetAreNotOverwrittenAndItsTraceparentIsTheEventsSpan()
       throws Exception {
     IdentityLog log = log();
-    ServerExchange parent = inbound(log, traceHeaders(), null);
+    ServerRecord parent = inbound(log, traceHeaders(), null);
     String own = "00-" + TRACE_ID + "-2222222222222222-01";
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(server.url("/ok")))
@@ -344,7 +346,7 @@ class JdkHttpClientTest {
     IdentityLog log = log();
     Map<String, String> headers = traceHeaders();
     headers.put("X-Request-ID", "req-\u96ea"); // not a character an HTTP header can carry
-    ServerExchange parent = inbound(log, headers, null);
+    ServerRecord parent = inbound(log, headers, null);
 
     try (Scope ignored = parent.makeCurrent()) {
       assertThat(send(client(log), get("/ok"))).isEqualTo("200 hello");
@@ -387,7 +389,7 @@ class JdkHttpClientTest {
     try {
       HttpClient client =
           IdentityLogHttpClient.create(log).wrap(clientBuilder().executor(executor).build());
-      ServerExchange parent = inbound(log, traceHeaders(), null);
+      ServerRecord parent = inbound(log, traceHeaders(), null);
       CompletableFuture<HttpResponse<String>> future;
       try (Scope ignored = parent.makeCurrent()) {
         future = client.sendAsync(get("/status/503"), BodyHandlers.ofString());
@@ -403,7 +405,7 @@ class JdkHttpClientTest {
       assertThat(server.takeRequest().header("traceparent")).contains(e.get(Fields.SPAN_ID));
 
       // The request being served heard of the failed call: a 503 there names it.
-      parent.finishHttp(503, null, null);
+      ServerHandler.create(log).finish(parent, HttpServerResponse.of(503, null, null));
       IdentityEvent served = sink.awaitEvents(2, WAIT).get(1);
       assertThat(served.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.UPSTREAM_UNAVAILABLE);
       assertThat(served.get(Fields.DEPENDENCY_NAME)).isEqualTo("localhost");
@@ -593,7 +595,7 @@ class JdkHttpClientTest {
     Credential caller = PKI.issue(TestPki.leaf("CN=caller,O=Example").clientAuth());
     X509Certificate[] chain = {caller.certificate()};
     IdentityLog configured = log(b -> b.forwardClientCertTo("localhost"));
-    ServerExchange parent = inbound(configured, Map.of(), chain);
+    ServerRecord parent = inbound(configured, Map.of(), chain);
 
     try (Scope ignored = parent.makeCurrent()) {
       send(client(configured), get("/ok"));
@@ -610,7 +612,7 @@ class JdkHttpClientTest {
     assertThat(server.takeRequest().header("Client-Cert")).isNull();
 
     IdentityLog unconfigured = log();
-    ServerExchange other = inbound(unconfigured, Map.of(), chain);
+    ServerRecord other = inbound(unconfigured, Map.of(), chain);
     try (Scope ignored = other.makeCurrent()) {
       send(client(unconfigured), get("/ok"));
     }

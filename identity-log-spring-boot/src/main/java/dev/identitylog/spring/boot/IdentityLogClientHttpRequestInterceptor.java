@@ -1,9 +1,11 @@
 package dev.identitylog.spring.boot;
 
 import dev.identitylog.IdentityLog;
-import dev.identitylog.exchange.ClientExchange;
-import dev.identitylog.exchange.OutboundRequest;
+import dev.identitylog.handler.ClientHandler;
 import dev.identitylog.internal.Throwables;
+import dev.identitylog.protocol.ClientRecord;
+import dev.identitylog.protocol.HttpClientRequest;
+import dev.identitylog.protocol.HttpClientResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -16,7 +18,7 @@ import org.springframework.http.client.ClientHttpResponse;
 /**
  * Writes one {@code identity.client} event per call made through a {@code RestClient} or {@code
  * RestTemplate}, and puts {@code traceparent}, {@code tracestate} and the request id on it. A thin
- * mapping onto {@link IdentityLog#startClient(OutboundRequest)}: the call's own exception or
+ * mapping onto {@link ClientHandler}: the call's own exception or
  * status is classified by the core.
  *
  * <p>Never fails a call of its own: a failure here is counted by the {@link IdentityLog}, and the
@@ -25,16 +27,16 @@ import org.springframework.http.client.ClientHttpResponse;
 final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
   private static final String TRACEPARENT = "traceparent";
 
-  private final IdentityLog identityLog;
+  private final ClientHandler handler;
 
   IdentityLogClientHttpRequestInterceptor(IdentityLog identityLog) {
-    this.identityLog = identityLog;
+    this.handler = ClientHandler.create(identityLog);
   }
 
   @Override
   public ClientHttpResponse intercept(
       HttpRequest request, byte[] body, ClientHttpRequestExecution execution) throws IOException {
-    ClientExchange exchange = start(request);
+    ClientRecord exchange = start(request);
     if (exchange == null) {
       return execution.execute(request, body);
     }
@@ -55,9 +57,9 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
     return response;
   }
 
-  private ClientExchange start(HttpRequest request) {
+  private ClientRecord start(HttpRequest request) {
     try {
-      ClientExchange exchange = identityLog.startClient(new SpringOutboundRequest(request));
+      ClientRecord exchange = handler.start(new SpringOutboundRequest(request));
       exchange.attempt();
       HttpHeaders headers = request.getHeaders();
       for (Map.Entry<String, String> h : exchange.propagationHeaders().entrySet()) {
@@ -70,17 +72,17 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
       return exchange;
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
-      identityLog.internalError("starting a RestClient call", t);
+      handler.internalError("starting a RestClient call", t);
       return null;
     }
   }
 
-  private void finish(ClientExchange exchange, int status, Throwable error) {
+  private void finish(ClientRecord exchange, int status, Throwable error) {
     try {
-      exchange.finishHttp(status, error);
+      handler.finish(exchange, HttpClientResponse.of(status, error));
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
-      identityLog.internalError("finishing a RestClient call", t);
+      handler.internalError("finishing a RestClient call", t);
     }
   }
 
@@ -90,7 +92,7 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
   }
 
   /** The call as the core sees it; the URL without its query (the core strips it too). */
-  private static final class SpringOutboundRequest implements OutboundRequest {
+  private static final class SpringOutboundRequest implements HttpClientRequest {
     private final HttpRequest request;
 
     SpringOutboundRequest(HttpRequest request) {

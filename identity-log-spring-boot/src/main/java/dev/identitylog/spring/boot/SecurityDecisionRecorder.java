@@ -2,6 +2,7 @@ package dev.identitylog.spring.boot;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
+import dev.identitylog.handler.ServerHandler;
 import dev.identitylog.internal.Throwables;
 import dev.identitylog.outcome.Reason;
 import jakarta.servlet.http.HttpServletRequest;
@@ -47,13 +48,14 @@ final class SecurityDecisionRecorder implements GenericApplicationListener {
 
   private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
-  private final IdentityLog identityLog;
+  /** Only to count this listener's own failures on the {@link IdentityLog}. */
+  private final ServerHandler handler;
 
   /** Set when {@link RecordingAuthorizationEventPublisher} calls us: its events are then ours. */
   private volatile boolean calledDirectly;
 
   SecurityDecisionRecorder(IdentityLog identityLog) {
-    this.identityLog = identityLog;
+    this.handler = ServerHandler.create(identityLog);
   }
 
   void calledDirectly() {
@@ -174,7 +176,7 @@ final class SecurityDecisionRecorder implements GenericApplicationListener {
 
   private void failed(String where, Throwable t) {
     Throwables.propagateIfFatal(t);
-    identityLog.internalError(where, t);
+    handler.internalError(where, t);
   }
 
   @Override

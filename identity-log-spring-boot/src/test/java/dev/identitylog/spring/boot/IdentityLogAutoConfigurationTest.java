@@ -7,9 +7,11 @@ import dev.identitylog.RequestIdentity;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.event.IdentityEvent;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.HttpServerRequest;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.servlet.IdentityLogFilter;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.TestPki;
@@ -253,8 +255,9 @@ class IdentityLogAutoConfigurationTest {
         .withBean(CollectingSink.class, () -> sink)
         .run(context -> {
           IdentityLog log = context.getBean(IdentityLog.class);
-          ServerExchange exchange = log.startServer(request("Bearer " + token));
-          exchange.finishHttp(200, null, null);
+          ServerHandler handler = ServerHandler.create(log);
+          ServerRecord exchange = handler.start(request("Bearer " + token));
+          handler.finish(exchange, HttpServerResponse.of(200, null, null));
           IdentityEvent e = sink.awaitEvents(1, Duration.ofSeconds(5)).get(0);
           assertThat(e.get(Fields.TOKEN_VERIFIED)).isTrue();
           assertThat(e.claims()).containsEntry("identity.token.claim.tenant", "acme");
@@ -277,7 +280,7 @@ class IdentityLogAutoConfigurationTest {
       Runnable plain = () -> {};
       assertThat(decorator.decorate(plain)).as("outside a request: untouched").isSameAs(plain);
 
-      ServerExchange exchange = log.startServer(request(null));
+      ServerRecord exchange = ServerHandler.create(log).start(request(null));
       AtomicReference<String> seen = new AtomicReference<>();
       Runnable decorated;
       try (Scope ignored = exchange.makeCurrent()) {
@@ -298,8 +301,8 @@ class IdentityLogAutoConfigurationTest {
     }
   }
 
-  private static InboundRequest request(String authorization) {
-    return new InboundRequest() {
+  private static HttpServerRequest request(String authorization) {
+    return new HttpServerRequest() {
       @Override
       public String header(String name) {
         return "Authorization".equalsIgnoreCase(name) ? authorization : null;

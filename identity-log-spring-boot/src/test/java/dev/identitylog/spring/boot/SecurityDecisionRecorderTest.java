@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
-import dev.identitylog.exchange.InboundRequest;
-import dev.identitylog.exchange.Scope;
-import dev.identitylog.exchange.ServerExchange;
+import dev.identitylog.context.Scope;
+import dev.identitylog.handler.ServerHandler;
+import dev.identitylog.protocol.HttpServerResponse;
+import dev.identitylog.protocol.ServerRecord;
+import dev.identitylog.protocol.ServerRequest;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
@@ -52,7 +54,8 @@ class SecurityDecisionRecorderTest {
       new TestingAuthenticationToken("alice", "n/a", AuthorityUtils.createAuthorityList("SCOPE_orders:read"));
 
   private IdentityEvent during(int status, Consumer<SecurityDecisionRecorder> security) {
-    ServerExchange exchange = log.startServer(new InboundRequest() {
+    ServerHandler handler = ServerHandler.create(log);
+    ServerRecord exchange = handler.start(new ServerRequest() {
       @Override
       public String header(String name) {
         return null;
@@ -61,7 +64,7 @@ class SecurityDecisionRecorderTest {
     try (Scope ignored = exchange.makeCurrent()) {
       security.accept(recorder);
     }
-    return exchange.finishHttp(status, null, null);
+    return handler.finish(exchange, HttpServerResponse.of(status, null, null));
   }
 
   private static ApplicationEvent denied(Authentication who, Object object, AuthorizationDecision decision) {
