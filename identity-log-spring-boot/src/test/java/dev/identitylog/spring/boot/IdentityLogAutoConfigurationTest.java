@@ -293,6 +293,30 @@ class IdentityLogAutoConfigurationTest {
     });
   }
 
+  @Test
+  void taskDecoratorPutsTheRequestsIdsInTheWorkersMdc() throws Exception {
+    web.run(context -> {
+      IdentityLog log = context.getBean(IdentityLog.class);
+      TaskDecorator decorator = context.getBean(TaskDecorator.class);
+      ServerRecord exchange = ServerHandler.create(log).start(request(null));
+      AtomicReference<String> requestId = new AtomicReference<>();
+      AtomicReference<String> traceId = new AtomicReference<>();
+      Runnable decorated;
+      try (Scope ignored = exchange.makeCurrent()) {
+        decorated = decorator.decorate(() -> {
+          requestId.set(org.slf4j.MDC.get("identity.request.id"));
+          traceId.set(org.slf4j.MDC.get("trace.id"));
+        });
+      }
+      Thread worker = new Thread(decorated);
+      worker.start();
+      worker.join(5_000);
+      // The application's own log lines on the executor thread join the request's event.
+      assertThat(requestId.get()).isNotNull().isEqualTo(exchange.requestId());
+      assertThat(traceId.get()).isNotNull().isEqualTo(exchange.traceId());
+    });
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnFilter {
     @Bean
