@@ -116,11 +116,20 @@ public abstract class ServerAdapterContract {
     public final Map<String, String> headers;
     /** A path parameter ({@code ;jsessionid=...}) to append to the path; HTTP only. */
     public final String pathParameter;
+    /**
+     * What {@link #tls} is made of, for adapters whose TLS stack takes keys rather than an
+     * {@code SSLContext}: the client's credential ({@code null}: none) and the CA it trusts.
+     */
+    public final Credential client;
+    public final TestPki trusted;
 
-    Request(Route route, int port, SSLContext tls, Map<String, String> headers, String pathParameter) {
+    Request(Route route, int port, Credential client, TestPki trusted, Map<String, String> headers,
+        String pathParameter) {
       this.route = route;
       this.port = port;
-      this.tls = tls;
+      this.client = client;
+      this.trusted = trusted;
+      this.tls = client == null ? trusted.trustOnlySslContext() : client.clientSslContext(trusted);
       this.headers = Map.copyOf(headers);
       this.pathParameter = pathParameter;
     }
@@ -442,8 +451,7 @@ public abstract class ServerAdapterContract {
   public void clientAbort() throws Exception {
     String requestId = newRequestId();
     Map<String, String> headers = plantedHeaders(requestId, Map.of());
-    sendAndAbort(new Request(Route.SLOW, server.port(), pki.trustOnlySslContext(), headers,
-        pathParameter()));
+    sendAndAbort(new Request(Route.SLOW, server.port(), null, pki, headers, pathParameter()));
     JsonNode event = awaitEvent(requestId);
     assertThat(text(event, "error.type")).isEqualTo("client_abort");
     assertThat(text(event, "event.outcome")).isEqualTo("failure");
@@ -503,8 +511,7 @@ public abstract class ServerAdapterContract {
   private Call call(RunningServer target, Route route, Credential client, Map<String, String> headers)
       throws Exception {
     String requestId = newRequestId();
-    SSLContext tls = client == null ? pki.trustOnlySslContext() : client.clientSslContext(pki);
-    Answer answer = send(new Request(route, target.port(), tls,
+    Answer answer = send(new Request(route, target.port(), client, pki,
         plantedHeaders(requestId, headers), pathParameter()));
     return new Call(requestId, answer, awaitEvent(requestId));
   }
