@@ -272,7 +272,10 @@ public abstract class ClientAdapterContract {
     try (ServerSocket socket = new ServerSocket(0)) {
       dead = socket.getLocalPort();
     }
-    assertDependencyFailure(call(Route.OK, dead, pki, Map.of()), "connect_failure", null);
+    Result result = call(Route.OK, dead, pki, Map.of());
+    assertDependencyFailure(result, "connect_failure", null);
+    assertThat(result.event.get("identity.client.attempts").asInt()).isEqualTo(1);
+    assertThat(result.event.has("tls.server.hash.sha256")).isFalse();
   }
 
   @Test
@@ -284,6 +287,7 @@ public abstract class ClientAdapterContract {
   public void untrustedServerCertificate() throws Exception {
     Result result = call(Route.OK, running.port(), rogue, Map.of());
     assertDependencyFailure(result, "upstream_tls_failure", null);
+    assertThat(result.event.has("tls.server.hash.sha256")).as("no verified server").isFalse();
     assertThat(callee.received(result.requestId)).as("nothing reached the callee").isNull();
   }
 

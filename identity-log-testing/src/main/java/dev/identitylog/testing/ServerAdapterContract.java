@@ -257,6 +257,10 @@ public abstract class ServerAdapterContract {
     assertThat(event.has("tls.client.subject")).isFalse();
     assertThat(event.has("identity.cert.source")).isFalse();
     assertThat(text(event, "identity.authn.outcome")).isEqualTo("not_applicable");
+    assertThat(text(event, "identity.authz.outcome")).isEqualTo("not_applicable");
+    assertThat(text(event, "event.outcome")).isEqualTo("success");
+    assertThat(event.has("error.type")).isFalse();
+    assertThat(identityLog.internalErrors()).as("the library's own failures").isZero();
   }
 
   @Test
@@ -265,14 +269,20 @@ public abstract class ServerAdapterContract {
     assertThat(text(event, "tls.client.hash.sha256")).isEqualTo(expired.sha256());
     assertThat(text(event, "identity.authn.outcome")).isEqualTo("failure");
     assertThat(text(event, "identity.authn.reason")).isEqualTo("cert_expired");
+    assertThat(event.has("identity.authn.inferred")).as("decided, not inferred").isFalse();
     assertThat(text(event, "error.type")).isEqualTo("cert_expired");
+    assertThat(text(event, "event.outcome")).isEqualTo("failure");
   }
 
   @Test
   public void untrustedClientCertificate() throws Exception {
     JsonNode event = call(Route.OK, untrusted, Map.of()).event;
     assertThat(text(event, "tls.client.issuer")).isEqualTo("CN=Contract Rogue Root");
+    assertThat(text(event, "tls.client.subject")).isEqualTo("CN=mallory,O=Rogue");
+    assertThat(text(event, "tls.client.hash.sha256")).isEqualTo(untrusted.sha256());
+    assertThat(text(event, "identity.authn.outcome")).isEqualTo("failure");
     assertThat(text(event, "identity.authn.reason")).isEqualTo("cert_untrusted");
+    assertThat(text(event, "error.type")).isEqualTo("cert_untrusted");
     assertThat(text(event, "event.outcome")).isEqualTo("failure");
   }
 
@@ -328,6 +338,7 @@ public abstract class ServerAdapterContract {
     assertThat(text(event, "identity.token.cnf.x5t_s256"))
         .isEqualTo(TestTokens.x5tS256(alice.certificate()));
     assertThat(text(event, "identity.token.binding")).isEqualTo("bound");
+    assertThat(text(event, "identity.authn.outcome")).isEqualTo("success");
   }
 
   @Test
@@ -338,6 +349,8 @@ public abstract class ServerAdapterContract {
     assertThat(text(call.event, "identity.authn.outcome")).isEqualTo("failure");
     assertThat(text(call.event, "identity.authn.reason")).isEqualTo("token_expired");
     assertThat(call.event.get("identity.authn.inferred").asBoolean()).isTrue();
+    assertThat(text(call.event, "identity.authz.outcome")).isEqualTo("not_applicable");
+    assertThat(text(call.event, "error.type")).isEqualTo("token_expired");
   }
 
   // ------------------------------------------------------------------ propagation
@@ -418,6 +431,7 @@ public abstract class ServerAdapterContract {
     assertThat(text(call.event, "identity.authn.outcome")).isEqualTo("failure");
     assertThat(text(call.event, "identity.authn.reason")).isEqualTo("token_invalid");
     assertThat(text(call.event, "error.type")).isEqualTo("token_invalid");
+    assertThat(text(call.event, "identity.authz.outcome")).isEqualTo("not_applicable");
     assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
   }
 
@@ -429,6 +443,7 @@ public abstract class ServerAdapterContract {
     assertThat(text(call.event, "identity.authz.outcome")).isEqualTo("failure");
     assertThat(text(call.event, "identity.authz.reason")).isEqualTo("policy_denied");
     assertThat(call.event.get("identity.authz.inferred").asBoolean()).isTrue();
+    assertThat(text(call.event, "error.type")).isEqualTo("policy_denied");
   }
 
   @Test
