@@ -341,22 +341,6 @@ class GrpcClientInterceptorTest {
     assertThat(edgeLog.internalErrors()).isZero();
   }
 
-  @Test
-  void aServerWithAnUntrustedCertificateIsATlsFailure() throws Exception {
-    try (GrpcServer impostor =
-        GrpcServer.start(
-            Tls.server(Tls.IMPOSTOR, Tls.CA.trustManager(), io.netty.handler.ssl.ClientAuth.NONE),
-            new EchoService().definition())) {
-      assertThat(
-              Calls.failure(impostor.channel(Tls.client(Tls.ALICE), edgeGrpc.newClientInterceptor()), "ok")
-                  .getCode())
-          .isEqualTo(Status.Code.UNAVAILABLE);
-    }
-
-    IdentityEvent e = only(edge);
-    assertThat(e.get(Fields.DEPENDENCY_REASON)).isEqualTo(Reason.UPSTREAM_TLS_FAILURE);
-  }
-
   // ------------------------------------------------------------------ exactly one event
 
   @Test

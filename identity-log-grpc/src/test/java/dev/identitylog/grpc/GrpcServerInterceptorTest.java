@@ -156,49 +156,6 @@ class GrpcServerInterceptorTest {
     assertThat(ordersLog.internalErrors()).isZero();
   }
 
-  @Test
-  void noClientCertificateIsANormalCaseNotAnError() {
-    long errorsBefore = ordersLog.internalErrors();
-    assertThat(Calls.unary(anonymous, "ok")).isEqualTo("ok");
-
-    IdentityEvent e = only(orders);
-    assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isNull();
-    assertThat(e.get(Fields.TLS_CLIENT_SUBJECT)).isNull();
-    assertThat(e.get(Fields.CERT_SOURCE)).isNull();
-    assertThat(e.get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.3"); // TLS all the same
-    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.NOT_APPLICABLE);
-    assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.SUCCESS);
-    assertThat(ordersLog.internalErrors()).isEqualTo(errorsBefore);
-  }
-
-  @Test
-  void expiredClientCertificateIsAnAuthenticationFailure() {
-    // The TLS layer let it through (trust-all, as a CDN would); the library judges it.
-    assertThat(Calls.unary(expired, "ok")).isEqualTo("ok");
-
-    IdentityEvent e = only(orders);
-    assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(Tls.EXPIRED.der()));
-    assertThat(e.get(Fields.TLS_CLIENT_NOT_AFTER))
-        .isEqualTo(Tls.EXPIRED.certificate().getNotAfter().toInstant());
-    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.FAILURE);
-    assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.CERT_EXPIRED);
-    assertThat(e.get(Fields.AUTHN_INFERRED)).isNull();
-    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CERT_EXPIRED);
-    assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
-  }
-
-  @Test
-  void untrustedClientCertificateIsAnAuthenticationFailure() {
-    assertThat(Calls.unary(untrusted, "ok")).isEqualTo("ok");
-
-    IdentityEvent e = only(orders);
-    assertThat(e.get(Fields.TLS_CLIENT_HASH_SHA256)).isEqualTo(sha256Hex(Tls.UNTRUSTED.der()));
-    assertThat(e.get(Fields.TLS_CLIENT_SUBJECT)).isEqualTo("CN=mallory");
-    assertThat(e.get(Fields.AUTHN_OUTCOME)).isEqualTo(Outcome.FAILURE);
-    assertThat(e.get(Fields.AUTHN_REASON)).isEqualTo(Reason.CERT_UNTRUSTED);
-    assertThat(e.get(Fields.ERROR_TYPE)).isEqualTo(Reason.CERT_UNTRUSTED);
-  }
-
   // ------------------------------------------------------------------ metadata
 
   @Test

@@ -467,22 +467,6 @@ abstract class AbstractClientSuite {
   }
 
   @Test
-  void connectionRefusedIsAConnectFailure() throws Exception {
-    int port = closedPort();
-    Request request = new Request.Builder().url("https://localhost:" + port + "/ok").build();
-
-    Throwable thrown = catchThrowable(() -> execute(calls(log()), request));
-
-    assertThat(thrown).isInstanceOf(ConnectException.class);
-    IdentityEvent e = sink.single();
-    assertFailure(e, Reason.CONNECT_FAILURE);
-    assertThat(e.get(Fields.DEPENDENCY_NAME)).isEqualTo("localhost");
-    assertThat(e.get(Fields.CLIENT_ATTEMPTS)).isEqualTo(1L);
-    assertThat(e.has(Fields.HTTP_RESPONSE_STATUS_CODE)).isFalse();
-    assertThat(e.has(Fields.DEPENDENCY_STATUS)).isFalse();
-  }
-
-  @Test
   void anUnresolvableHostIsADnsFailure() throws Exception {
     Request request = new Request.Builder().url("https://no-such-host.invalid/ok").build();
 
@@ -493,17 +477,6 @@ abstract class AbstractClientSuite {
     assertFailure(e, Reason.DNS_FAILURE);
     assertThat(e.get(Fields.SERVER_ADDRESS)).isEqualTo("no-such-host.invalid");
     assertThat(e.get(Fields.DEPENDENCY_NAME)).isEqualTo("no-such-host.invalid");
-  }
-
-  @Test
-  void aReadTimeoutIsATimeout() throws Exception {
-    OkHttpClient client = clientBuilder().readTimeout(300, TimeUnit.MILLISECONDS).build();
-    Call.Factory calls = IdentityLogOkHttp.create(log()).newCallFactory(client);
-
-    Throwable thrown = catchThrowable(() -> execute(calls, get("/slow")));
-
-    assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
-    assertFailure(sink.single(), Reason.TIMEOUT);
   }
 
   @Test
@@ -518,23 +491,6 @@ abstract class AbstractClientSuite {
     IdentityEvent e = sink.single();
     assertFailure(e, Reason.RESET);
     assertThat(e.get(Fields.CLIENT_ATTEMPTS)).isEqualTo(1L);
-  }
-
-  @Test
-  void anUntrustedServerCertificateIsAnUpstreamTlsFailure() throws Exception {
-    TestPki other = TestPki.create("some other root");
-    OkHttpClient client =
-        clientBuilder()
-            .sslSocketFactory(other.trustOnlySslContext().getSocketFactory(), other.trustManager())
-            .build();
-    Call.Factory calls = IdentityLogOkHttp.create(log()).newCallFactory(client);
-
-    Throwable thrown = catchThrowable(() -> execute(calls, get("/ok")));
-
-    assertThat(thrown).isInstanceOf(SSLHandshakeException.class);
-    IdentityEvent e = sink.single();
-    assertFailure(e, Reason.UPSTREAM_TLS_FAILURE);
-    assertThat(e.has(Fields.TLS_SERVER_HASH_SHA256)).isFalse();
   }
 
   @Test

@@ -290,44 +290,6 @@ abstract class ServletServerSuite {
   }
 
   @Test
-  void noClientCertificate() throws Exception {
-    Call call = get(null, "/api/hello");
-
-    assertCommon(call, "GET", "/api/hello", 200);
-    assertAbsent(call.event, "tls.client.subject", "tls.client.issuer", "tls.client.hash.sha256",
-        "tls.client.not_before", "tls.client.not_after", "tls.client.x509.serial_number",
-        "tls.client.x509.alternative_names", "identity.cert.source", "error.type");
-    assertOutcome(call.event, "authn", "not_applicable", null, true);
-    assertOutcome(call.event, "authz", "not_applicable", null, true);
-    assertThat(text(call.event, "event.outcome")).isEqualTo("success");
-  }
-
-  @Test
-  void expiredClientCertificateIsAnAuthenticationFailure() throws Exception {
-    Call call = get(expired, "/api/hello");
-
-    assertThat(call.status).isEqualTo(200); // the application did not check; the log did
-    assertCommon(call, "GET", "/api/hello", 200);
-    assertCertificate(call.event, expired.certificate(), "tls");
-    assertOutcome(call.event, "authn", "failure", "cert_expired", false);
-    assertOutcome(call.event, "authz", "not_applicable", null, true);
-    assertThat(text(call.event, "error.type")).isEqualTo("cert_expired");
-    assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
-  }
-
-  @Test
-  void clientCertificateOfAnotherCaIsUntrusted() throws Exception {
-    Call call = get(untrusted, "/api/hello");
-
-    assertCommon(call, "GET", "/api/hello", 200);
-    assertCertificate(call.event, untrusted.certificate(), "tls");
-    assertThat(text(call.event, "tls.client.issuer")).isEqualTo("CN=Rogue Root");
-    assertOutcome(call.event, "authn", "failure", "cert_untrusted", false);
-    assertThat(text(call.event, "error.type")).isEqualTo("cert_untrusted");
-    assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
-  }
-
-  @Test
   void spiffeSvid() throws Exception {
     Call call = get(svid, "/api/hello");
 
@@ -365,21 +327,6 @@ abstract class ServletServerSuite {
   }
 
   @Test
-  void expiredBearerTokenAnswered401() throws Exception {
-    String token = TestTokens.rs256().subject("user-17").audience("orders")
-        .expiredAgo(Duration.ofMinutes(10)).sign();
-    Call call = get(null, "/api/hello?status=401&www=" + enc("Bearer error=\"invalid_token\""),
-        bearer(token));
-
-    assertCommon(call, "GET", "/api/hello", 401);
-    assertToken(call.event, token);
-    assertOutcome(call.event, "authn", "failure", "token_expired", true);
-    assertOutcome(call.event, "authz", "not_applicable", null, true);
-    assertThat(text(call.event, "error.type")).isEqualTo("token_expired");
-    assertThat(text(call.event, "event.outcome")).isEqualTo("failure");
-  }
-
-  @Test
   void wrongAudienceRecordedByTheApplication() throws Exception {
     String token = TestTokens.rs256().subject("user-17").audience("billing").sign();
     Call call = get(null, "/api/hello?authn=audience_mismatch&status=401", bearer(token));
@@ -388,21 +335,6 @@ abstract class ServletServerSuite {
     assertThat(strings(call.event, "identity.token.audience")).isEqualTo(List.of("billing"));
     assertOutcome(call.event, "authn", "failure", "audience_mismatch", false);
     assertThat(text(call.event, "error.type")).isEqualTo("audience_mismatch");
-  }
-
-  @Test
-  void certificateBoundToken() throws Exception {
-    String token = TestTokens.rs256().subject("svc-a").audience("orders")
-        .cnfX5tS256(TestTokens.x5tS256(alice.certificate())).sign();
-    Call call = get(alice, "/api/hello", bearer(token));
-
-    assertCommon(call, "GET", "/api/hello", 200);
-    assertCertificate(call.event, alice.certificate(), "tls");
-    assertToken(call.event, token);
-    assertThat(text(call.event, "identity.token.cnf.x5t_s256"))
-        .isEqualTo(x5t(alice.certificate()));
-    assertThat(text(call.event, "identity.token.binding")).isEqualTo("bound");
-    assertOutcome(call.event, "authn", "success", null, true);
   }
 
   @Test
@@ -420,20 +352,6 @@ abstract class ServletServerSuite {
   }
 
   // ------------------------------------------------------------------ 401 and 403
-
-  @Test
-  void unauthorizedWithChallenge() throws Exception {
-    String token = TestTokens.rs256().audience("orders").sign();
-    Call call = get(null, "/api/hello?status=401&www="
-        + enc("Bearer realm=\"orders\", error=\"invalid_token\", error_description=\"revoked\""),
-        bearer(token));
-
-    assertCommon(call, "GET", "/api/hello", 401);
-    assertThat(call.headers.get("WWW-Authenticate")).contains("invalid_token");
-    assertOutcome(call.event, "authn", "failure", "token_invalid", true);
-    assertOutcome(call.event, "authz", "not_applicable", null, true);
-    assertThat(text(call.event, "error.type")).isEqualTo("token_invalid");
-  }
 
   @Test
   void unauthorizedWithoutChallengeOrCredential() throws Exception {
@@ -455,16 +373,6 @@ abstract class ServletServerSuite {
     assertOutcome(call.event, "authn", "success", null, true);
     assertOutcome(call.event, "authz", "failure", "insufficient_scope", true);
     assertThat(text(call.event, "error.type")).isEqualTo("insufficient_scope");
-  }
-
-  @Test
-  void forbiddenWithoutChallenge() throws Exception {
-    Call call = get(alice, "/api/hello?status=403");
-
-    assertCommon(call, "GET", "/api/hello", 403);
-    assertOutcome(call.event, "authn", "success", null, true);
-    assertOutcome(call.event, "authz", "failure", "policy_denied", true);
-    assertThat(text(call.event, "error.type")).isEqualTo("policy_denied");
   }
 
   @Test
@@ -908,37 +816,6 @@ abstract class ServletServerSuite {
   }
 
   // ------------------------------------------------------------------ client abort
-
-  @Test
-  void clientAbort() throws Exception {
-    String requestId = "abort-" + UUID.randomUUID();
-    requestIds.add(requestId);
-    SSLContext ctx = pki.trustOnlySslContext();
-    try (Socket raw = ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-      SSLSocket socket = (SSLSocket) raw;
-      OutputStream out = socket.getOutputStream();
-      out.write(("GET /api/abort HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: " + requestId
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[4096];
-      int read = 0;
-      while (read < 32 * 1024) {
-        int n = in.read(buffer);
-        if (n < 0) {
-          break;
-        }
-        read += n;
-      }
-      socket.setSoLinger(true, 0); // reset, as a browser tab that is closed does
-    }
-    IdentityEvent event = await().atMost(Duration.ofSeconds(25)).until(
-        () -> first(serverEvents(requestId)), e -> e != null);
-    JsonNode json = json(event);
-    assertThat(text(json, "error.type")).isEqualTo("client_abort");
-    assertThat(text(json, "event.outcome")).isEqualTo("failure");
-    assertThat(json.get("http.response.status_code").asInt()).isEqualTo(200);
-  }
 
   // ------------------------------------------------------------------ concurrency
 
