@@ -36,6 +36,17 @@ public interface ClientRecord {
    */
   void traceParentSent(String traceparent);
 
+  /** The request-id header this hop sends ({@code X-Request-ID} unless configured otherwise). */
+  String requestIdHeader();
+
+  /**
+   * Reports the request-id header actually on the outgoing request, read where {@link
+   * #traceParentSent} is: an id the application set itself is the one the callee logs, so it
+   * becomes this event's {@code identity.request.id}. Absent, empty or over-long values change
+   * nothing.
+   */
+  void requestIdSent(String requestId);
+
   /** Counts one attempt (the first, a retry, or a redirect). */
   void attempt();
 

@@ -39,6 +39,8 @@ final class AttemptCounter extends ClientStreamTracer.Factory {
       try {
         x.traceParentSent(lastOnly(headers, "traceparent"));
         lastOnly(headers, "tracestate");
+        Metadata.Key<String> requestId = keys.get(x.requestIdHeader());
+        x.requestIdSent(requestId == null ? null : headers.get(requestId));
       } catch (Throwable t) {
         Throwables.propagateIfFatal(t);
         if (t instanceof VirtualMachineError) {

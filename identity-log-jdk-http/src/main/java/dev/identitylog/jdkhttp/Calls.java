@@ -48,6 +48,7 @@ final class Calls {
       // What goes on the wire is what the callee names as its parent: the application's own
       // traceparent, when it set one, becomes this call's span.id.
       exchange.traceParentSent(sent.headers().firstValue("traceparent").orElse(null));
+      exchange.requestIdSent(sent.headers().firstValue(exchange.requestIdHeader()).orElse(null));
     } catch (Throwable t) {
       Fatal.rethrowIfFatal(t);
       log.internalError("adding headers to a java.net.http call", t);

@@ -27,8 +27,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /**
  * The client adapter contract for {@code java.net.http.HttpClient}, calling a Jetty 12 callee
@@ -90,12 +88,6 @@ class JdkHttpContractTest extends ClientAdapterContract {
     }
   }
 
-  @Test
-  @Disabled("Known defect shared by every client adapter (the client record, not this adapter):"
-      + " an X-Request-ID the application set stays on the wire, but the client event records a"
-      + " generated id, so it does not join the callee's event on identity.request.id")
-  @Override
-  public void eventNamesTheRequestIdTheApplicationSent() {}
 
   @Override
   protected String statusField() {

@@ -57,6 +57,7 @@ final class AttemptInterceptor implements Interceptor {
         // agent's, or the library instrumentation's network interceptor) may have written its own
         // CLIENT span's traceparent, which is the one the callee will see.
         record.exchange.traceParentSent(sent.header("traceparent"));
+        record.exchange.requestIdSent(sent.header(record.exchange.requestIdHeader()));
       }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);

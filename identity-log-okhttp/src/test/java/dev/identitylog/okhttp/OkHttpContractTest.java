@@ -22,8 +22,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 /**
  * The client adapter contract for OkHttp (run once per OkHttp major version the build tests),
@@ -76,12 +74,6 @@ class OkHttpContractTest extends ClientAdapterContract {
     }
   }
 
-  @Test
-  @Disabled("Known defect, left to the exchange rework (no main-code change here): an X-Request-ID"
-      + " the application set stays on the wire, but the client event records a generated id, so"
-      + " it does not join the callee's event on identity.request.id")
-  @Override
-  public void eventNamesTheRequestIdTheApplicationSent() {}
 
   @Override
   protected String statusField() {

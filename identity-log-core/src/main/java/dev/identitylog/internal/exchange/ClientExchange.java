@@ -22,6 +22,7 @@ import dev.identitylog.outcome.Reason;
 import dev.identitylog.propagation.Ids;
 import dev.identitylog.propagation.TraceContext;
 import dev.identitylog.propagation.TraceParent;
+import dev.identitylog.redact.Sanitizer;
 import dev.identitylog.token.Credentials;
 import dev.identitylog.token.TokenFacts;
 import io.opentelemetry.api.OpenTelemetry;
@@ -326,6 +327,31 @@ public final class ClientExchange implements ClientRecord {
       snapshot = event.build();
     }
     OpenTelemetryEventSink.writeToSpan(s, snapshot);
+  }
+
+  @Override
+  public String requestIdHeader() {
+    return log.requestIdHeader();
+  }
+
+  @Override
+  public void requestIdSent(String sent) {
+    if (sent == null || sent.length() > 256) {
+      return;
+    }
+    try {
+      String id = Sanitizer.clean(sent.trim(), 128);
+      if (id == null || id.isEmpty() || id.equals(requestId)) {
+        return;
+      }
+      synchronized (this) {
+        requestId = id;
+        event.set(Fields.REQUEST_ID, id);
+      }
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      errors.record("reading the sent request id", t);
+    }
   }
 
   /** Counts one attempt (the first, a retry, or a redirect). */

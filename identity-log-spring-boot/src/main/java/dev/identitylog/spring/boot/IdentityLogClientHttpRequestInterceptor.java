@@ -69,6 +69,7 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
         }
       }
       exchange.traceParentSent(headers.getFirst(TRACEPARENT));
+      exchange.requestIdSent(headers.getFirst(exchange.requestIdHeader()));
       return exchange;
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
