@@ -2,7 +2,7 @@ package dev.identitylog.jdkhttp;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.servlet.IdentityLogFilter;
-import dev.identitylog.testing.ClientAdapterContract;
+import dev.identitylog.testing.HttpClientAdapterContract;
 import dev.identitylog.testing.Credential;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -32,7 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * The client adapter contract for {@code java.net.http.HttpClient}, calling a Jetty 12 callee
  * that the servlet filter instruments.
  */
-class JdkHttpContractTest extends ClientAdapterContract {
+class JdkHttpContractTest extends HttpClientAdapterContract {
   @Override
   protected RunningCallee startCallee(IdentityLog calleeLog, Credential server, Callee callee)
       throws Exception {
@@ -88,26 +88,6 @@ class JdkHttpContractTest extends ClientAdapterContract {
     }
   }
 
-
-  @Override
-  protected String statusField() {
-    return "http.response.status_code";
-  }
-
-  @Override
-  protected String status(Route route) {
-    switch (route) {
-      case UNAUTHENTICATED:
-        return "401";
-      case FORBIDDEN:
-        return "403";
-      case UNAVAILABLE:
-        return "503";
-      default:
-        return "200";
-    }
-  }
-
   private static final class CalleeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient Callee callee;
@@ -123,18 +103,11 @@ class JdkHttpContractTest extends ClientAdapterContract {
         headers.put(name, req.getHeader(name));
       }
       String path = req.getPathInfo() == null ? "/ok" : req.getPathInfo();
-      switch (callee.serve(path.substring(1), headers)) {
-        case UNAUTHENTICATED:
-          resp.setStatus(401);
-          break;
-        case FORBIDDEN:
-          resp.setStatus(403);
-          break;
-        case UNAVAILABLE:
-          resp.setStatus(503);
-          break;
-        default:
-          resp.getWriter().write("ok");
+      int status = httpStatus(callee.serve(path.substring(1), headers));
+      if (status == 200) {
+        resp.getWriter().write("ok");
+      } else {
+        resp.setStatus(status);
       }
     }
   }

@@ -2,7 +2,7 @@ package dev.identitylog.okhttp;
 
 import dev.identitylog.IdentityLog;
 import dev.identitylog.servlet.IdentityLogFilter;
-import dev.identitylog.testing.ClientAdapterContract;
+import dev.identitylog.testing.HttpClientAdapterContract;
 import dev.identitylog.testing.Credential;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -27,7 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * The client adapter contract for OkHttp (run once per OkHttp major version the build tests),
  * calling a Jetty 12 callee that the servlet filter instruments.
  */
-class OkHttpContractTest extends ClientAdapterContract {
+class OkHttpContractTest extends HttpClientAdapterContract {
   @Override
   protected RunningCallee startCallee(IdentityLog calleeLog, Credential server, Callee callee)
       throws Exception {
@@ -74,26 +74,6 @@ class OkHttpContractTest extends ClientAdapterContract {
     }
   }
 
-
-  @Override
-  protected String statusField() {
-    return "http.response.status_code";
-  }
-
-  @Override
-  protected String status(Route route) {
-    switch (route) {
-      case UNAUTHENTICATED:
-        return "401";
-      case FORBIDDEN:
-        return "403";
-      case UNAVAILABLE:
-        return "503";
-      default:
-        return "200";
-    }
-  }
-
   private static final class CalleeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final transient Callee callee;
@@ -109,18 +89,11 @@ class OkHttpContractTest extends ClientAdapterContract {
         headers.put(name, req.getHeader(name));
       }
       String path = req.getPathInfo() == null ? "/ok" : req.getPathInfo();
-      switch (callee.serve(path.substring(1), headers)) {
-        case UNAUTHENTICATED:
-          resp.setStatus(401);
-          break;
-        case FORBIDDEN:
-          resp.setStatus(403);
-          break;
-        case UNAVAILABLE:
-          resp.setStatus(503);
-          break;
-        default:
-          resp.getWriter().write("ok");
+      int status = httpStatus(callee.serve(path.substring(1), headers));
+      if (status == 200) {
+        resp.getWriter().write("ok");
+      } else {
+        resp.setStatus(status);
       }
     }
   }
