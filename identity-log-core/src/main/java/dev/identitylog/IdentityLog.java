@@ -260,6 +260,16 @@ public final class IdentityLog implements AutoCloseable {
   }
 
   /**
+   * How many decisions ({@code RequestIdentity.authn/authz/dependency}) arrived after their
+   * request's event had been emitted, from a task that outlived the request, and were dropped: an
+   * event, once written, never changes. Also logged at WARN on {@code identity.internal}, at most
+   * once a minute. Not counted in {@link #internalErrors()}.
+   */
+  public long lateDecisions() {
+    return errors.lateDecisions();
+  }
+
+  /**
    * Stops what this instance started and drains what it holds: with {@link
    * Builder#emitAsynchronously} the queued events are written (waiting at most five seconds) and the
    * emitter thread ends. Idempotent; never throws. Events of requests still in flight after this

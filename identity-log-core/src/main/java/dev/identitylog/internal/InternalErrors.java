@@ -17,6 +17,8 @@ public final class InternalErrors {
 
   private final LongAdder count = new LongAdder();
   private final InternalWarnings warnings = new InternalWarnings();
+  private final LongAdder late = new LongAdder();
+  private final InternalWarnings lateWarnings = new InternalWarnings();
 
   /** Called once by {@code IdentityLog}'s class initializer. */
   public static void install(Function<Object, InternalErrors> finder) {
@@ -38,5 +40,23 @@ public final class InternalErrors {
 
   public long count() {
     return count.sum();
+  }
+
+  /**
+   * Counts a decision ({@code authn}, {@code authz}, {@code dependency}) that was recorded after
+   * its request's event had been emitted, by a task that outlived the request, and dropped; logs
+   * it at most once a minute. Not a failure of the library: it is counted apart. Never throws.
+   */
+  public void lateDecision(String phase) {
+    late.increment();
+    lateWarnings.notice(
+        "identity-log dropped a {} decision recorded after its request had ended ({} so far): a"
+            + " task outlived the request it was carried from",
+        phase,
+        late.sum());
+  }
+
+  public long lateDecisions() {
+    return late.sum();
   }
 }

@@ -29,11 +29,27 @@ public final class InternalWarnings {
     }
   }
 
+  /** Logs {@code format} (an SLF4J pattern of two arguments) at WARN, at most once a minute. */
+  public void notice(String format, Object first, long total) {
+    try {
+      if (allowed()) {
+        LOG.warn(format, first, total);
+      }
+    } catch (Throwable ignored) {
+      Throwables.propagateIfFatal(ignored);
+      // Logging about logging must not fail the request either.
+    }
+  }
+
+  private boolean allowed() {
+    long now = System.nanoTime();
+    long next = nextAllowed.get();
+    return now - next >= 0 && nextAllowed.compareAndSet(next, now + INTERVAL_NANOS);
+  }
+
   public void warn(String where, Throwable t, long total) {
     try {
-      long now = System.nanoTime();
-      long next = nextAllowed.get();
-      if (now - next >= 0 && nextAllowed.compareAndSet(next, now + INTERVAL_NANOS)) {
+      if (allowed()) {
         LOG.warn(
             "identity-log caught a failure of its own in {} ({} so far); the request was not affected: {}: {}",
             where,

@@ -7,7 +7,10 @@ import dev.identitylog.outcome.Reason;
 /**
  * What was recorded about one request while it ran: the decisions of application or security code,
  * checks the library made itself, and the outbound calls that failed. Guarded by its own monitor,
- * because async requests record from other threads than the one that started them.
+ * because async requests and tasks carried to executors record from other threads than the one
+ * that started them. {@link #close()} takes the last snapshot: what arrives after it (a task that
+ * outlived its request) is refused, so the ended request is never changed and the event built from
+ * that snapshot is all there is.
  */
 final class Decisions {
   Outcome authn;
@@ -25,53 +28,77 @@ final class Decisions {
   String failedCallName;
   String failedCallStatus;
 
-  synchronized void authn(Outcome outcome, Reason reason) {
+  private boolean closed;
+
+  synchronized boolean authn(Outcome outcome, Reason reason) {
+    if (closed) {
+      return false;
+    }
     if (outcome == null || (reason != null && reason.phase() != Phase.AUTHN)) {
-      return;
+      return true;
     }
     // A failure is never overwritten by a later success: the first "no" is what explains a request.
     if (authn != null && authn.failed() && !outcome.failed()) {
-      return;
+      return true;
     }
     authn = outcome;
     authnReason = outcome.failed() ? reason : null;
+    return true;
   }
 
-  synchronized void authz(Outcome outcome, Reason reason, String policy) {
+  synchronized boolean authz(Outcome outcome, Reason reason, String policy) {
+    if (closed) {
+      return false;
+    }
     if (outcome == null || (reason != null && reason.phase() != Phase.AUTHZ)) {
-      return;
+      return true;
     }
     if (authz != null && authz.failed() && !outcome.failed()) {
-      return;
+      return true;
     }
     authz = outcome;
     authzReason = outcome.failed() ? reason : null;
     if (policy != null) {
       authzPolicy = policy;
     }
+    return true;
   }
 
-  synchronized void dependency(Outcome outcome, Reason reason, String name, String status) {
+  synchronized boolean dependency(Outcome outcome, Reason reason, String name, String status) {
+    if (closed) {
+      return false;
+    }
     if (outcome == null || (reason != null && reason.phase() != Phase.DEPENDENCY)) {
-      return;
+      return true;
     }
     if (dependency != null && dependency.failed() && !outcome.failed()) {
-      return;
+      return true;
     }
     dependency = outcome;
     dependencyReason = outcome.failed() ? reason : null;
     dependencyName = name;
     dependencyStatus = status;
+    return true;
   }
 
   /** An outbound call made while serving the request ended; a failure is remembered (the first). */
-  synchronized void outboundCall(Reason failure, String name, String status) {
+  synchronized boolean outboundCall(Reason failure, String name, String status) {
+    if (closed) {
+      return false;
+    }
     outboundCalls++;
     if (failure != null && failedCallReason == null) {
       failedCallReason = failure;
       failedCallName = name;
       failedCallStatus = status;
     }
+    return true;
+  }
+
+  /** The last snapshot: every later recording is refused (returns {@code false}). */
+  synchronized Decisions close() {
+    closed = true;
+    return snapshot();
   }
 
   synchronized Decisions snapshot() {

@@ -384,23 +384,33 @@ public final class ServerExchange implements ServerRecord {
 
   @Override
   public RequestIdentity authn(Outcome outcome, Reason reason) {
-    decisions.authn(outcome, reason);
+    if (!decisions.authn(outcome, reason)) {
+      errors.lateDecision("authn");
+    }
     return this;
   }
 
   @Override
   public RequestIdentity authz(Outcome outcome, Reason reason, String policy) {
-    decisions.authz(outcome, reason, policy);
+    if (!decisions.authz(outcome, reason, policy)) {
+      errors.lateDecision("authz");
+    }
     return this;
   }
 
   @Override
   public RequestIdentity dependency(Outcome outcome, Reason reason, String name, String status) {
-    decisions.dependency(outcome, reason, name, status);
+    if (!decisions.dependency(outcome, reason, name, status)) {
+      errors.lateDecision("dependency");
+    }
     return this;
   }
 
-  /** An outbound call made while serving this request ended (called by {@link ClientExchange}). */
+  /**
+   * An outbound call made while serving this request ended (called by {@link ClientExchange}). A
+   * call that ends after this request ended (made by a task that outlived it) changes nothing
+   * here: its own client event says what happened to it.
+   */
   void outboundCallEnded(Reason failure, String name, String status) {
     decisions.outboundCall(failure, name, status);
   }
@@ -472,7 +482,7 @@ public final class ServerExchange implements ServerRecord {
         }
         OutcomeInference.apply(
             b,
-            decisions.snapshot(),
+            decisions.close(), // what is recorded from now on is dropped and counted
             new OutcomeInference.Ending(status, grpcStatus, wwwError, aborted),
             new OutcomeInference.Credentials(
                 token, certificatePresented, otherCredential, certificateProblem),

@@ -1,8 +1,6 @@
 package dev.identitylog.spring.boot;
 
-import dev.identitylog.context.Scope;
-import dev.identitylog.handler.ServerHandler;
-import dev.identitylog.protocol.ServerRecord;
+import dev.identitylog.context.RequestContext;
 import org.springframework.core.task.TaskDecorator;
 
 /**
@@ -10,21 +8,16 @@ import org.springframework.core.task.TaskDecorator;
  * decisions recorded and outbound calls made there land in that request's event (and the SLF4J MDC
  * carries its ids). Tasks submitted outside a request run as they are.
  *
- * <p>The record's own {@link ServerRecord#makeCurrent()} rather than {@code RequestContext.wrap}:
- * only the former also puts the request's ids in the MDC of the executor thread.
+ * <p>The core's {@link RequestContext#wrap(Runnable)}: one implementation of what a task carries
+ * (record, OpenTelemetry context, MDC ids) and of what it restores after.
  */
 final class IdentityLogTaskDecorator implements TaskDecorator {
   @Override
   public Runnable decorate(Runnable runnable) {
-    ServerRecord record = ServerHandler.current();
-    if (record == null) {
+    if (RequestContext.current() == null) {
       return runnable;
     }
-    return () -> {
-      try (Scope ignored = record.makeCurrent()) {
-        runnable.run();
-      }
-    };
+    return RequestContext.wrap(runnable);
   }
 
   @Override
