@@ -468,6 +468,8 @@ public final class ServerExchange implements ServerRecord {
     if (status < 100 || status > 599) {
       status = -1; // not an HTTP status: unknown, rather than a value no reader can interpret
     }
+    // From here on what is recorded is dropped and counted: the event is built from this.
+    Decisions recorded = decisions.close();
     IdentityEvent built;
     synchronized (this) {
       IdentityEvent.Builder b = event;
@@ -482,7 +484,7 @@ public final class ServerExchange implements ServerRecord {
         }
         OutcomeInference.apply(
             b,
-            decisions.close(), // what is recorded from now on is dropped and counted
+            recorded,
             new OutcomeInference.Ending(status, grpcStatus, wwwError, aborted),
             new OutcomeInference.Credentials(
                 token, certificatePresented, otherCredential, certificateProblem),
