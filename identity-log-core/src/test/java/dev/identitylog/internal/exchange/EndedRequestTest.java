@@ -2,6 +2,9 @@ package dev.identitylog.internal.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
@@ -16,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A request that has ended is never changed again, whatever other threads still hold it: tasks
@@ -74,6 +78,34 @@ class EndedRequestTest {
     }
     // A call is not a decision: nothing counted as one.
     assertThat(log.lateDecisions()).isZero();
+  }
+
+  @Test
+  void lateDecisionsAreWarnedOnceAMinuteNamingThePhaseOnly() {
+    ch.qos.logback.classic.Logger internal =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("identity.internal");
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    internal.addAppender(warnings);
+    try {
+      ServerExchange request = ServerExchange.start(log, new FakeInboundRequest());
+      request.finishHttp(200, null, null);
+      request.authz(Outcome.FAILURE, Reason.POLICY_DENIED, "secret-policy-name");
+      request.authn(Outcome.FAILURE, Reason.TOKEN_EXPIRED);
+      request.dependency(Outcome.FAILURE, Reason.TIMEOUT, "billing", "504");
+
+      assertThat(log.lateDecisions()).isEqualTo(3);
+      assertThat(log.internalErrors()).isZero();
+      assertThat(warnings.list).hasSize(1);
+      assertThat(warnings.list.get(0).getLevel()).isEqualTo(Level.WARN);
+      assertThat(warnings.list.get(0).getFormattedMessage())
+          .contains("authz")
+          .contains("after its request had ended")
+          .doesNotContain("secret-policy-name")
+          .doesNotContain(request.requestId());
+    } finally {
+      internal.detachAppender(warnings);
+    }
   }
 
   @Test
