@@ -36,13 +36,23 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
+import dev.identitylog.event.TraceOrigin;
 
 /**
  * The producer side against a real broker: headers written and replaced, one event per record
  * with the broker's answer, through the interceptor and through the wrapper.
  */
 class ProducerTest {
+  @RegisterExtension static final OpenTelemetryExtension OTEL = OpenTelemetryExtension.create();
+
   private static KafkaBroker broker;
 
   private final CollectingSink sink = new CollectingSink();
@@ -217,6 +227,51 @@ class ProducerTest {
       assertThat(produced.get(Fields.TRACE_ID)).isEqualTo(request.traceId());
     }
     servers.finish(request, HttpServerResponse.of(202, null, null));
+  }
+
+  /**
+   * With an OpenTelemetry SDK configured and a PRODUCER span current (as a Kafka instrumentation
+   * makes one around send), the headers are the SDK propagator's: the record names that span,
+   * passes its tracestate on, and the event's span.id is the span's. A traceparent that
+   * instrumentation wrote first is replaced, not doubled.
+   */
+  @Test
+  void anOpenTelemetrySpanCurrentAtSendWritesTheHeadersThroughItsPropagator() throws Exception {
+    IdentityLog otelLog = IdentityLog.builder().serviceName("orders")
+        .openTelemetry(OTEL.getOpenTelemetry()).addSink(sink).build();
+    IdentityLogKafka otelKafka = IdentityLogKafka.create(otelLog);
+    String topic = broker.topic("orders");
+    Span parent = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("POST /orders").startSpan();
+    Span send;
+    try (Producer<String, String> producer =
+        new KafkaProducer<>(otelKafka.producerConfig(broker.producerConfig()))) {
+      try (io.opentelemetry.context.Scope p = parent.makeCurrent()) {
+        send = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("orders publish")
+            .setSpanKind(SpanKind.PRODUCER).startSpan();
+        Span withState = Span.wrap(SpanContext.create(send.getSpanContext().getTraceId(),
+            send.getSpanContext().getSpanId(), TraceFlags.getSampled(),
+            TraceState.builder().put("vendor", "abc").build()));
+        try (io.opentelemetry.context.Scope s = withState.makeCurrent()) {
+          ProducerRecord<String, String> record = new ProducerRecord<>(topic, "k", "v");
+          // What the instrumentation itself already injected.
+          record.headers().add("traceparent", bytes("00-" + send.getSpanContext().getTraceId()
+              + "-" + send.getSpanContext().getSpanId() + "-01"));
+          producer.send(record).get(20, TimeUnit.SECONDS);
+        }
+        send.end();
+      }
+    } finally {
+      parent.end();
+    }
+    IdentityEvent produced = producerEvent();
+    ConsumerRecord<String, String> onBroker = Records.read(broker, topic, 1).get(0);
+    String traceId = parent.getSpanContext().getTraceId();
+    assertThat(Records.values(onBroker.headers(), "traceparent")).singleElement()
+        .asString().startsWith("00-" + traceId + "-" + send.getSpanContext().getSpanId() + "-");
+    assertThat(Records.values(onBroker.headers(), "tracestate")).containsExactly("vendor=abc");
+    assertThat(produced.get(Fields.TRACE_ID)).isEqualTo(traceId);
+    assertThat(produced.get(Fields.SPAN_ID)).isEqualTo(send.getSpanContext().getSpanId());
+    assertThat(produced.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.OTEL);
   }
 
   private void assertRefused(IdentityEvent e, String topic) {
