@@ -66,15 +66,20 @@ public final class KafkaConsumerTracing {
    */
   public <K, V> void process(ConsumerRecord<K, V> record, RecordListener<K, V> listener)
       throws Exception {
-    ServerRecord current = start(record, null);
+    if (record == null) {
+      listener.onRecord(null);
+      return;
+    }
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    ServerRecord current = start(record, partition, null);
     Throwable error = null;
-    try (Scope ignored = makeCurrent(current)) {
+    try (Scope ignored = current.makeCurrent()) {
       listener.onRecord(record);
     } catch (Throwable t) {
       error = t;
       throw t;
     } finally {
-      end(record, current, error);
+      end(record, partition, current, error);
     }
   }
 
@@ -88,22 +93,25 @@ public final class KafkaConsumerTracing {
    */
   public <K, V> void processBatch(List<ConsumerRecord<K, V>> records, BatchListener<K, V> listener)
       throws Exception {
-    if (records == null || records.isEmpty()) {
-      listener.onBatch(records);
+    if (records == null || records.isEmpty() || records.contains(null)) {
+      listener.onBatch(records); // nothing to log that would be true
       return;
     }
     Map<ConsumerRecord<?, ?>, ServerRecord> started = new IdentityHashMap<>(records.size() * 2);
     List<ServerRecord> order = new ArrayList<>(records.size());
+    List<TopicPartition> partitions = new ArrayList<>(records.size());
     List<String> links = links(records);
     for (ConsumerRecord<K, V> r : records) {
-      ServerRecord s = start(r, links);
+      TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+      ServerRecord s = start(r, partition, links);
+      partitions.add(partition);
       order.add(s);
       started.put(r, s);
     }
     Map<ConsumerRecord<?, ?>, ServerRecord> outer = batch.get();
     batch.set(started);
     Throwable error = null;
-    try (Scope ignored = makeCurrent(order.get(0))) {
+    try (Scope ignored = order.get(0).makeCurrent()) {
       listener.onBatch(records);
     } catch (Throwable t) {
       error = t;
@@ -115,7 +123,7 @@ public final class KafkaConsumerTracing {
         batch.set(outer);
       }
       for (int i = 0; i < records.size(); i++) {
-        end(records.get(i), order.get(i), error);
+        end(records.get(i), partitions.get(i), order.get(i), error);
       }
     }
   }
@@ -201,10 +209,11 @@ public final class KafkaConsumerTracing {
     return handler.links(views);
   }
 
-  private ServerRecord start(ConsumerRecord<?, ?> record, List<String> links) {
+  private ServerRecord start(
+      ConsumerRecord<?, ?> record, TopicPartition partition, List<String> links) {
     Boolean redelivered = null;
     try {
-      if (redeliveries.seen(new TopicPartition(record.topic(), record.partition()), record.offset())) {
+      if (redeliveries.seen(partition, record.offset())) {
         redelivered = Boolean.TRUE; // never false: an earlier delivery elsewhere is unknown here
       }
     } catch (Throwable t) {
@@ -215,13 +224,10 @@ public final class KafkaConsumerTracing {
     return links == null ? handler.start(view) : handler.start(view, links);
   }
 
-  private static Scope makeCurrent(ServerRecord record) {
-    return record.makeCurrent();
-  }
-
-  private void end(ConsumerRecord<?, ?> record, ServerRecord current, Throwable error) {
+  private void end(ConsumerRecord<?, ?> record, TopicPartition partition, ServerRecord current,
+      Throwable error) {
     try {
-      redeliveries.ended(new TopicPartition(record.topic(), record.partition()), record.offset());
+      redeliveries.ended(partition, record.offset());
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       handler.internalError("tracking a processed offset", t);

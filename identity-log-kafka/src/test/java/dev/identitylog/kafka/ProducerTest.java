@@ -18,6 +18,7 @@ import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.EventSchema;
 import dev.identitylog.testing.TestPki;
+import dev.identitylog.testing.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +117,29 @@ class ProducerTest {
     assertThat(produced.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.SUCCESS);
     assertThat(produced.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.SUCCESS);
     assertThat(EventSchema.validate(JsonLineWriter.toJson(produced))).isEmpty();
+  }
+
+  @Test
+  void theRequestsTokenTravelsAsItsHashOnlyNeverItself() throws Exception {
+    String topic = broker.topic("orders");
+    String token = TestTokens.rs256().audience("orders-api").sign();
+    ServerRecord request = servers.start(Requests.mtls("req-3", token));
+    try (Producer<String, String> producer =
+        new KafkaProducer<>(kafka.producerConfig(broker.producerConfig()))) {
+      try (Scope ignored = request.makeCurrent()) {
+        producer.send(new ProducerRecord<>(topic, "k", "v")).get(20, TimeUnit.SECONDS);
+      }
+    }
+    IdentityEvent served = servers.finish(request, HttpServerResponse.of(202, null, null));
+    assertThat(served.get(Fields.TOKEN_HASH)).isNotNull();
+    ConsumerRecord<String, String> onBroker = Records.read(broker, topic, 1).get(0);
+    assertThat(Records.values(onBroker.headers(), MessageHeaders.TOKEN_HASH))
+        .containsExactly(served.get(Fields.TOKEN_HASH));
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    for (org.apache.kafka.common.header.Header h : onBroker.headers()) {
+      String value = new String(h.value(), StandardCharsets.UTF_8);
+      assertThat(value).doesNotContain(token).doesNotContain(signature);
+    }
   }
 
   @Test

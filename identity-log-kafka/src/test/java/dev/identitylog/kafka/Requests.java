@@ -17,9 +17,17 @@ final class Requests {
   private Requests() {}
 
   static HttpServerRequest mtls(String requestId) {
+    return mtls(requestId, null);
+  }
+
+  /** With {@code Authorization: Bearer token} too, when {@code token} is not null. */
+  static HttpServerRequest mtls(String requestId, String token) {
     return new HttpServerRequest() {
       @Override
       public String header(String name) {
+        if ("Authorization".equalsIgnoreCase(name)) {
+          return token == null ? null : "Bearer " + token;
+        }
         return "X-Request-ID".equalsIgnoreCase(name) ? requestId : null;
       }
 

@@ -34,6 +34,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
@@ -144,7 +145,7 @@ public final class ServerExchange implements ServerRecord {
    * {@code identity.links} when they name more than this record's own parent.
    */
   public static ServerExchange startConsumer(
-      IdentityLog log, MessageConsumerRequest message, java.util.List<String> links) {
+      IdentityLog log, MessageConsumerRequest message, List<String> links) {
     ServerExchange exchange = new ServerExchange(log);
     exchange.consumer = true;
     try {
