@@ -1,6 +1,10 @@
 package dev.identitylog.kafka;
 
+import dev.identitylog.propagation.TraceContext;
+import dev.identitylog.propagation.TraceParent;
 import dev.identitylog.protocol.ClientRecord;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import dev.identitylog.protocol.MessageHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -32,26 +36,53 @@ final class KafkaHeaders {
    * @throws IllegalStateException when Kafka made the headers read-only (the record was sent
    *     before); nothing was changed then, since the first removal throws
    */
-  static void replace(Headers headers, ClientRecord record, String requestIdHeader) {
+  static void replace(
+      Headers headers, ClientRecord record, String requestIdHeader, String traceparent) {
     for (String name : OWNED) {
       headers.remove(name);
     }
     headers.remove(requestIdHeader);
-    add(headers, record);
+    add(headers, record, traceparent);
+  }
+
+  /**
+   * The {@code traceparent} an OpenTelemetry instrumentation already wrote on this record for this
+   * send, or {@code null}: one that names the span current now (the instrumentation's PRODUCER
+   * span around {@code send}). Kept rather than replaced, so the consumer's side of that
+   * instrumentation finds its parent span; anything else on the record (a stale copy, a forgery,
+   * another trace) is replaced.
+   */
+  static String instrumentationTraceparent(Headers headers) {
+    Header h = headers.lastHeader(TRACEPARENT);
+    if (h == null || h instanceof StampedHeader || h.value() == null) {
+      return null;
+    }
+    SpanContext current = Span.current().getSpanContext();
+    if (!current.isValid()) {
+      return null;
+    }
+    String value = new String(h.value(), StandardCharsets.UTF_8);
+    TraceContext written = TraceParent.parse(value, null);
+    return written != null
+            && written.traceId().equals(current.getTraceId())
+            && written.parentSpanId().equals(current.getSpanId())
+        ? value
+        : null;
   }
 
   /**
    * A writable copy of {@code headers} without this library's names, then with {@code record}'s:
    * for a record whose own headers are read-only.
    */
-  static Headers replacedCopy(Headers headers, ClientRecord record, String requestIdHeader) {
+  static Headers replacedCopy(
+      Headers headers, ClientRecord record, String requestIdHeader, String traceparent) {
     RecordHeaders copy = new RecordHeaders();
     for (Header h : headers) {
       if (!owned(h.key(), requestIdHeader)) {
         copy.add(h);
       }
     }
-    add(copy, record);
+    add(copy, record, traceparent);
     return copy;
   }
 
@@ -64,11 +95,12 @@ final class KafkaHeaders {
     return requestIdHeader.equals(key);
   }
 
-  private static void add(Headers headers, ClientRecord record) {
+  private static void add(Headers headers, ClientRecord record, String traceparent) {
     for (Map.Entry<String, String> h : record.propagationHeaders().entrySet()) {
       byte[] value = h.getValue().getBytes(StandardCharsets.UTF_8);
       if (TRACEPARENT.equals(h.getKey())) {
-        headers.add(new StampedHeader(TRACEPARENT, value, record));
+        byte[] sent = traceparent == null ? value : traceparent.getBytes(StandardCharsets.UTF_8);
+        headers.add(new StampedHeader(TRACEPARENT, sent, record));
       } else {
         // An OpenTelemetry propagator may write more (baggage, b3): replace those too.
         headers.remove(h.getKey());

@@ -36,8 +36,12 @@ final class SendTracer {
     ClientRecord send = null;
     try {
       send = handler.start(new ProducerRecordRequest(record.topic()), null);
+      String instrumented = KafkaHeaders.instrumentationTraceparent(record.headers());
+      if (instrumented != null) {
+        send.traceParentSent(instrumented); // the event names the span that goes on the wire
+      }
       try {
-        KafkaHeaders.replace(record.headers(), send, requestIdHeader);
+        KafkaHeaders.replace(record.headers(), send, requestIdHeader, instrumented);
         return record;
       } catch (IllegalStateException readOnly) {
         readOnlyResends.increment();
@@ -45,7 +49,8 @@ final class SendTracer {
             "sending a record again: Kafka made its headers read-only at the earlier send, so"
                 + " this send goes out as a copy with its own trace and evidence headers",
             readOnly);
-        Headers fresh = KafkaHeaders.replacedCopy(record.headers(), send, requestIdHeader);
+        Headers fresh =
+            KafkaHeaders.replacedCopy(record.headers(), send, requestIdHeader, instrumented);
         return new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
             record.key(), record.value(), fresh);
       }

@@ -298,6 +298,41 @@ class ProducerTest {
     assertThat(produced.get(Fields.TRACE_ORIGIN)).isEqualTo(TraceOrigin.OTEL);
   }
 
+  /**
+   * An instrumentation (the OpenTelemetry Java agent's Kafka instrumentation, say) wrote the
+   * traceparent of its PRODUCER span for this send, and no SDK was given to identity-log: the
+   * header is kept, not replaced by one naming a span no tracer knows, and the event names it.
+   */
+  @Test
+  void aTraceparentTheCurrentSpansInstrumentationWroteIsKept() throws Exception {
+    String topic = broker.topic("orders");
+    ServerRecord request = servers.start(Requests.mtls("req-4"));
+    Span send = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("orders publish")
+        .setSpanKind(SpanKind.PRODUCER).startSpan();
+    String written = "00-" + send.getSpanContext().getTraceId() + "-"
+        + send.getSpanContext().getSpanId() + "-01";
+    try (Producer<String, String> producer =
+        new KafkaProducer<>(kafka.producerConfig(broker.producerConfig()))) {
+      try (Scope r = request.makeCurrent();
+          io.opentelemetry.context.Scope s = send.makeCurrent()) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, "k", "v");
+        record.headers().add("traceparent", bytes(written));
+        producer.send(record).get(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      send.end();
+    }
+    servers.finish(request, HttpServerResponse.of(202, null, null));
+    IdentityEvent produced = producerEvent();
+    ConsumerRecord<String, String> onBroker = Records.read(broker, topic, 1).get(0);
+    assertThat(Records.values(onBroker.headers(), "traceparent")).containsExactly(written);
+    assertThat(produced.get(Fields.SPAN_ID)).isEqualTo(send.getSpanContext().getSpanId());
+    assertThat(produced.get(Fields.TRACE_ID)).isEqualTo(send.getSpanContext().getTraceId());
+    // The evidence still travels with it.
+    assertThat(Records.values(onBroker.headers(), MessageHeaders.WORKLOAD_ID))
+        .containsExactly(Requests.WORKLOAD);
+  }
+
   private void assertRefused(IdentityEvent e, String topic) {
     assertThat(e.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
     assertThat(e.get(Fields.DEPENDENCY_OUTCOME)).isEqualTo(Outcome.FAILURE);
