@@ -132,6 +132,6 @@ public final class IdentityLogKafka {
 
   @Override
   public String toString() {
-    return "IdentityLogKafka{" + log + "}";
+    return "IdentityLogKafka{service.name=" + log.serviceName() + "}";
   }
 }

@@ -29,8 +29,8 @@ public final class IdentityLogProducerInterceptor<K, V> implements ProducerInter
   @Override
   public void configure(Map<String, ?> configs) {
     Object kafka = configs == null ? null : configs.get(IdentityLogKafka.CONFIG_KEY);
-    if (kafka instanceof IdentityLogKafka) {
-      tracer = ((IdentityLogKafka) kafka).sendTracer();
+    if (kafka instanceof IdentityLogKafka configured) {
+      tracer = configured.sendTracer();
     } else {
       LoggerFactory.getLogger("identity.internal")
           .warn("identity-log configuration: {} has no {} in the producer configuration (build it"

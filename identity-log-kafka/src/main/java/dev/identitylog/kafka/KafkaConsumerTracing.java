@@ -45,7 +45,8 @@ public final class KafkaConsumerTracing {
   private final String group;
   private final RedeliveryTracker redeliveries = new RedeliveryTracker();
   /** The records of the batch being processed on this thread, for {@link #identityOf}. */
-  private final ThreadLocal<Map<ConsumerRecord<?, ?>, ServerRecord>> batch = new ThreadLocal<>();
+  private static final ThreadLocal<IdentityHashMap<ConsumerRecord<?, ?>, ServerRecord>> BATCH =
+      new ThreadLocal<>();
 
   KafkaConsumerTracing(ConsumerHandler handler, String group) {
     this.handler = handler;
@@ -97,7 +98,8 @@ public final class KafkaConsumerTracing {
       listener.onBatch(records); // nothing to log that would be true
       return;
     }
-    Map<ConsumerRecord<?, ?>, ServerRecord> started = new IdentityHashMap<>(records.size() * 2);
+    IdentityHashMap<ConsumerRecord<?, ?>, ServerRecord> started =
+        new IdentityHashMap<>(records.size() * 2);
     List<ServerRecord> order = new ArrayList<>(records.size());
     List<TopicPartition> partitions = new ArrayList<>(records.size());
     List<String> links = links(records);
@@ -108,8 +110,8 @@ public final class KafkaConsumerTracing {
       order.add(s);
       started.put(r, s);
     }
-    Map<ConsumerRecord<?, ?>, ServerRecord> outer = batch.get();
-    batch.set(started);
+    IdentityHashMap<ConsumerRecord<?, ?>, ServerRecord> outer = BATCH.get();
+    BATCH.set(started);
     Throwable error = null;
     try (Scope ignored = order.get(0).makeCurrent()) {
       listener.onBatch(records);
@@ -118,9 +120,9 @@ public final class KafkaConsumerTracing {
       throw t;
     } finally {
       if (outer == null) {
-        batch.remove();
+        BATCH.remove();
       } else {
-        batch.set(outer);
+        BATCH.set(outer);
       }
       for (int i = 0; i < records.size(); i++) {
         end(records.get(i), partitions.get(i), order.get(i), error);
@@ -135,7 +137,7 @@ public final class KafkaConsumerTracing {
    * RequestIdentity#current()}. Never null.
    */
   public RequestIdentity identityOf(ConsumerRecord<?, ?> record) {
-    Map<ConsumerRecord<?, ?>, ServerRecord> inFlight = batch.get();
+    IdentityHashMap<ConsumerRecord<?, ?>, ServerRecord> inFlight = BATCH.get();
     ServerRecord found = inFlight == null ? null : inFlight.get(record);
     return found != null ? found : RequestIdentity.current();
   }

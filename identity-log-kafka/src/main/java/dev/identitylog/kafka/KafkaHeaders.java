@@ -115,8 +115,8 @@ final class KafkaHeaders {
       return null;
     }
     for (Header h : headers.headers(TRACEPARENT)) {
-      if (h instanceof StampedHeader) {
-        return (StampedHeader) h;
+      if (h instanceof StampedHeader stamp) {
+        return stamp;
       }
     }
     return null;

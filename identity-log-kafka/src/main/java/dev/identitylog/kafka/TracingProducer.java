@@ -48,7 +48,7 @@ final class TracingProducer<K, V> implements Producer<K, V> {
       return delegate.send(sent, ending);
     } catch (RuntimeException | Error e) {
       // Kafka calls the callback for the errors it reports through the future, not for these.
-      tracer.finish(send, null, e instanceof Exception ? (Exception) e : new RuntimeException(e));
+      tracer.finish(send, null, e instanceof Exception x ? x : new RuntimeException(e));
       throw e;
     }
   }
