@@ -4,10 +4,13 @@ import dev.identitylog.IdentityLog;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.internal.InternalErrors;
 import dev.identitylog.internal.Throwables;
+import dev.identitylog.internal.exchange.MessageLinks;
 import dev.identitylog.internal.exchange.ServerExchange;
 import dev.identitylog.protocol.MessageConsumerRequest;
 import dev.identitylog.protocol.MessageConsumerResult;
 import dev.identitylog.protocol.ServerRecord;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Starts and ends the records of messages this hop processes ({@code identity.consumer}, one per
@@ -46,6 +49,37 @@ public final class ConsumerHandler {
   /** Starts the record of one consumed message. Never throws (but for fatal JVM errors). */
   public ServerRecord start(MessageConsumerRequest message) {
     return ServerExchange.startConsumer(log, message);
+  }
+
+  /**
+   * The producer contexts of a batch processed at once (fan-in), read once for the whole batch and
+   * passed to {@link #start(MessageConsumerRequest, List)} for each of its records: {@code
+   * <trace.id>-<span.id>} of every distinct valid {@code traceparent}, in batch order, at most
+   * {@code Limits.maxArraySize()} of them. Never throws (but for fatal JVM errors); an empty list
+   * when nothing could be read.
+   *
+   * @since 0.1
+   */
+  public List<String> links(Iterable<? extends MessageConsumerRequest> batch) {
+    try {
+      return MessageLinks.of(batch, log.limits());
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      errors.record("reading a batch's producer contexts", t);
+      return Collections.emptyList();
+    }
+  }
+
+  /**
+   * Starts the record of one message of a batch: as {@link #start(MessageConsumerRequest)}, and
+   * its event carries {@code identity.links} = {@code links} when they name more than the
+   * record's own parent (SPEC section 3: a batch links every producer context it processed rather
+   * than pretending to one parent). Never throws (but for fatal JVM errors).
+   *
+   * @since 0.1
+   */
+  public ServerRecord start(MessageConsumerRequest message, List<String> links) {
+    return ServerExchange.startConsumer(log, message, links);
   }
 
   /** Ends processing and emits the one event; later calls return null. */

@@ -12,6 +12,20 @@ public interface MessageProducerResult extends ClientResponse {
     TIMED_OUT,
     /** The broker refused this producer's identity or ACLs: {@code upstream_forbidden}. */
     NOT_AUTHORIZED,
+    /**
+     * The broker did not accept this producer's credentials (SASL): {@code
+     * upstream_unauthenticated}.
+     *
+     * @since 0.1
+     */
+    UNAUTHENTICATED,
+    /**
+     * The broker could not take the message now and retries ran out (no leader, not enough
+     * replicas, ...): {@code upstream_unavailable}.
+     *
+     * @since 0.1
+     */
+    UNAVAILABLE,
     /** Failed otherwise; {@link #error()} says how (a connection failure, ...). */
     FAILED
   }

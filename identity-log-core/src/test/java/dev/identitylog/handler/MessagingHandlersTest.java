@@ -138,6 +138,10 @@ class MessagingHandlersTest {
         Reason.UPSTREAM_ERROR);
     cases.put(MessageProducerResult.failed(MessageProducerResult.Status.FAILED,
         new ConnectException("refused")), Reason.CONNECT_FAILURE);
+    cases.put(MessageProducerResult.failed(MessageProducerResult.Status.UNAUTHENTICATED, null),
+        Reason.UPSTREAM_UNAUTHENTICATED);
+    cases.put(MessageProducerResult.failed(MessageProducerResult.Status.UNAVAILABLE, null),
+        Reason.UPSTREAM_UNAVAILABLE);
     for (Map.Entry<MessageProducerResult, Reason> c : cases.entrySet()) {
       ServerRecord request = servers.start(mtlsRequest());
       ClientRecord send;
@@ -150,6 +154,58 @@ class MessagingHandlersTest {
       assertThat(produced.get(Fields.EVENT_OUTCOME)).isEqualTo(EventOutcome.FAILURE);
       assertThat(served.get(Fields.DEPENDENCY_REASON)).isEqualTo(c.getValue());
     }
+  }
+
+  @Test
+  void aBatchLinksEveryProducerContextItProcessedWhenMoreThanItsParent() {
+    String a = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    String b = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Map<String, String> first = Map.of("traceparent", a);
+    Map<String, String> second = Map.of("traceparent", b);
+    Map<String, String> again = Map.of("traceparent", a); // two records of one send context
+    Map<String, String> forged = Map.of("traceparent", "00-zz-not-a-context-01");
+    ConsumerHandler consumers = ConsumerHandler.create(log);
+    java.util.List<MessageConsumerRequest> batch =
+        java.util.List.of(consumed(first), consumed(second), consumed(again), consumed(forged));
+
+    java.util.List<String> links = consumers.links(batch);
+    assertThat(links).containsExactly(
+        "4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+        "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331");
+    for (MessageConsumerRequest m : batch) {
+      IdentityEvent e =
+          consumers.finish(consumers.start(m, links), MessageConsumerResult.processed());
+      assertThat(e.get(Fields.LINKS)).isEqualTo(links);
+      assertThat(EventSchema.validate(JsonLineWriter.toJson(e))).isEmpty();
+    }
+
+    // A batch of one context that is the record's own parent: nothing the trace fields lack.
+    java.util.List<MessageConsumerRequest> single = java.util.List.of(consumed(first));
+    IdentityEvent alone = consumers.finish(
+        consumers.start(consumed(first), consumers.links(single)),
+        MessageConsumerResult.processed());
+    assertThat(alone.get(Fields.LINKS)).isNull();
+    assertThat(alone.get(Fields.SPAN_PARENT_ID)).isEqualTo("00f067aa0ba902b7");
+    // Started without a batch, a record carries no links (the 1.0 path, unchanged).
+    assertThat(consumers.finish(consumers.start(consumed(first)), MessageConsumerResult.processed())
+        .get(Fields.LINKS)).isNull();
+  }
+
+  @Test
+  void batchLinksAreCappedAndOversizedHeadersLeftOut() {
+    IdentityLog small = IdentityLog.builder().serviceName("orders")
+        .limits(dev.identitylog.redact.Limits.of(512, 2, 256)).addSink(sink).build();
+    ConsumerHandler consumers = ConsumerHandler.create(small);
+    java.util.List<MessageConsumerRequest> batch = new java.util.ArrayList<>();
+    batch.add(consumed(Map.of("traceparent", "00-" + "a".repeat(32) + "-" + "1".repeat(16) + "-01"
+        + " ".repeat(256)))); // over the 256-byte header limit: not parsed
+    for (int i = 2; i <= 5; i++) {
+      batch.add(consumed(Map.of("traceparent",
+          "00-" + "a".repeat(32) + "-" + Integer.toString(i).repeat(16) + "-01")));
+    }
+    assertThat(consumers.links(batch)).containsExactly(
+        "a".repeat(32) + "-" + "2".repeat(16), "a".repeat(32) + "-" + "3".repeat(16));
+    assertThat(consumers.links(null)).isEmpty();
   }
 
   private static MessageProducerRequest topic(String name) {

@@ -426,6 +426,12 @@ public final class ClientExchange implements ClientRecord {
       case NOT_AUTHORIZED:
         reason = Reason.UPSTREAM_FORBIDDEN;
         break;
+      case UNAUTHENTICATED:
+        reason = Reason.UPSTREAM_UNAUTHENTICATED;
+        break;
+      case UNAVAILABLE:
+        reason = Reason.UPSTREAM_UNAVAILABLE;
+        break;
       default:
         reason = result.error() != null
             ? DependencyFailures.fromException(result.error())

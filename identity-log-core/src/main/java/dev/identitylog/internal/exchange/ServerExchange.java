@@ -34,6 +34,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
@@ -135,10 +136,26 @@ public final class ServerExchange implements ServerRecord {
    * fatal errors.
    */
   public static ServerExchange startConsumer(IdentityLog log, MessageConsumerRequest message) {
+    return startConsumer(log, message, null);
+  }
+
+  /**
+   * As {@link #startConsumer(IdentityLog, MessageConsumerRequest)}, for a record processed in a
+   * batch: {@code links} are the batch's producer contexts ({@link MessageLinks#of}), written as
+   * {@code identity.links} when they name more than this record's own parent.
+   */
+  public static ServerExchange startConsumer(
+      IdentityLog log, MessageConsumerRequest message, List<String> links) {
     ServerExchange exchange = new ServerExchange(log);
     exchange.consumer = true;
     try {
       exchange.readMessage(message);
+      if (links != null && !links.isEmpty()) {
+        String own = MessageLinks.contextOf(message, log.limits());
+        synchronized (exchange) {
+          MessageLinks.apply(exchange.event, links, own);
+        }
+      }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       exchange.errors.record("reading a consumed message", t);
