@@ -97,7 +97,7 @@ final class BrokenTrace {
   /** The outermost caller and callee whose trace ids differ; either may be null. */
   private HopNode[] breakPoint(Set<String> traces) {
     for (CorrelationEvent e : hopOrder) {
-      if (e.isClient() || e.traceId == null || e.layerTrace) {
+      if (e.isCall() || e.traceId == null || e.layerTrace) {
         continue;
       }
       HopNode n = nodeOf(e);

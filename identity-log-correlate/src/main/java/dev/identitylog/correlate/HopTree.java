@@ -44,7 +44,7 @@ final class HopTree {
     List<CorrelationEvent> servers = new ArrayList<>();
     List<CorrelationEvent> clients = new ArrayList<>();
     for (CorrelationEvent e : events) {
-      (e.isClient() ? clients : servers).add(e);
+      (e.isCall() ? clients : servers).add(e);
     }
     servers.sort(BY_TIME);
     clients.sort(BY_TIME);

@@ -233,7 +233,7 @@ public final class RequestVerdict {
       sb.append('{');
       Json.member(sb, "service", e.service);
       Json.member(sb, "layer", e.layer == null ? null : e.layer.code());
-      Json.member(sb, "event", e.isClient() ? "client" : "server");
+      Json.member(sb, "event", e.kind());
       if (e.traceId != null && !e.traceId.equals(requestTrace)) {
         Json.member(sb, "trace.id", e.traceId);
       }
