@@ -54,7 +54,9 @@ final class BrokenTrace {
     }
     for (HopNode n : nodes) {
       CorrelationEvent e = n.server;
-      if (n == root || e == null || e.parentSpanId == null || spans.contains(e.parentSpanId)
+      // A delivery whose send was not logged is told with the messages, not as a broken link.
+      if (n == root || e == null || e.isConsumer() || e.parentSpanId == null
+          || spans.contains(e.parentSpanId)
           || !root.server.traceId.equals(e.traceId)) {
         continue;
       }
