@@ -24,7 +24,7 @@ import java.util.Objects;
  * request's own path ({@link Analysis}).
  */
 final class MessageFates {
-  final List<MessageFate> messages = new ArrayList<>(1);
+  final List<MessageFate> messages = new ArrayList<>(0);
   /** The root cause of the first message that failed, or null. */
   Cause cause;
   /** Messages that failed besides the one {@link #cause} tells. */
@@ -40,6 +40,9 @@ final class MessageFates {
    */
   static MessageFates of(
       HopTree tree, RootCause rootCause, DeadLetterTopics deadLetters, String closedBy) {
+    if (!anyMessage(tree)) {
+      return NONE; // most requests: nothing to allocate
+    }
     MessageFates out = new MessageFates();
     List<HopCall> sends = new ArrayList<>();
     Map<String, HopCall> sendBySpan = new HashMap<>();
@@ -147,6 +150,27 @@ final class MessageFates {
     notes.append(redelivered);
     out.notes = notes.toString();
     return out;
+  }
+
+  private static final MessageFates NONE = new MessageFates();
+
+  private static boolean sameCause(Cause a, Cause b) {
+    return b != null && a.verdict == b.verdict && Objects.equals(a.reason, b.reason)
+        && a.evidence.equals(b.evidence);
+  }
+
+  private static boolean anyMessage(HopTree tree) {
+    for (HopNode n : tree.nodes) {
+      if (n.server != null && n.server.isConsumer()) {
+        return true;
+      }
+      for (HopCall c : n.calls) {
+        if (c.client != null && c.client.isProducer()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A send the broker did not take: a dependency failure of the hop that sent it. */
@@ -306,8 +330,10 @@ final class MessageFates {
       }
       String dlTopic = deadLetter == null ? null : deadLetter.client.topic;
       if (c != null || deadLetter != null) {
-        Cause told = tell(c, deciding != null ? deciding : last, ds.size(), failures, unflagged,
-            dlTopic);
+        HopNode k = deciding != null ? deciding : last;
+        // The consumer's own decision, or one found inside it (a call it made that failed).
+        boolean own = c != null && c.node == k && sameCause(c, rootCause.own(k));
+        Cause told = tell(c, own, k, ds.size(), failures, unflagged, dlTopic);
         if (cause == null) {
           cause = told;
         }
@@ -317,8 +343,8 @@ final class MessageFates {
     }
 
     /** The cause as a sentence about the message: group, topic, partition, offset, deliveries. */
-    private Cause tell(Cause c, HopNode k, int deliveries, int failures, int unflagged,
-        String deadLetter) {
+    private Cause tell(Cause c, boolean own, HopNode k, int deliveries, int failures,
+        int unflagged, String deadLetter) {
       String who = groupName(k.service, k.server.consumerGroup);
       StringBuilder s = new StringBuilder();
       Verdict verdict;
@@ -332,7 +358,7 @@ final class MessageFates {
         node = k;
         s.append(who).append(" dead-lettered ").append(what())
             .append(" without logging a failed delivery");
-      } else if (c.node != k) {
+      } else if (!own) {
         // Deeper: a call the consumer made failed.
         verdict = c.verdict;
         reason = c.reason;

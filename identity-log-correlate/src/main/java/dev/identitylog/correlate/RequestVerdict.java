@@ -246,6 +246,16 @@ public final class RequestVerdict {
       return e.dependencyName;
     }
 
+    /** 1.1, message events: {@code messaging.destination.name}, or {@code null}. */
+    public String topic() {
+      return e.topic;
+    }
+
+    /** 1.1, consumer events: {@code messaging.consumer.group.name}, or {@code null}. */
+    public String consumerGroup() {
+      return e.consumerGroup;
+    }
+
     /** {@code identity.token.hash} of the token this hop saw (server) or sent (client). */
     public String tokenHash() {
       return e.tokenHash;

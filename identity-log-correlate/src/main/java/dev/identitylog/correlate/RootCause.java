@@ -109,7 +109,7 @@ final class RootCause {
   }
 
   /** The failure a hop's own event shows, when nothing inside it explains it. */
-  private Cause own(HopNode n) {
+  Cause own(HopNode n) {
     CorrelationEvent e = n.server;
     if (e == null) {
       return null;

@@ -111,6 +111,30 @@ final class MessageFlow {
         : MessageConsumerResult.failed(thrown));
   }
 
+  /** An HTTP call {@code service} made for {@code parent} that could not connect. */
+  IdentityEvent callRefused(String service, ServerRecord parent, String host) {
+    dev.identitylog.handler.ClientHandler clients =
+        dev.identitylog.handler.ClientHandler.create(service(service));
+    ClientRecord c = clients.start(new dev.identitylog.protocol.HttpClientRequest() {
+      @Override
+      public String method() {
+        return "POST";
+      }
+
+      @Override
+      public String url() {
+        return "https://" + host + ":8443/ledger";
+      }
+
+      @Override
+      public String serverAddress() {
+        return host;
+      }
+    }, parent);
+    return clients.finish(c, dev.identitylog.protocol.HttpClientResponse.of(-1,
+        new java.net.ConnectException("Connection refused")));
+  }
+
   List<String> lines() {
     List<String> out = new ArrayList<>();
     for (IdentityEvent e : sink.events()) {

@@ -301,6 +301,74 @@ class MessageStoryTest {
   }
 
   @Test
+  void aConsumerThatRejectedTheProducersIdentityIsAnAuthnFailureThere() {
+    MessageFlow.Sent s = order();
+    f.after(Duration.ofSeconds(1));
+    f.deliver("billing", "billing", s, null,
+        r -> RequestIdentity.current().authnFailed(Reason.IDENTITY_HEADER_UNTRUSTED));
+
+    RequestVerdict v = Run.of(f.lines()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.AUTHN_FAILURE);
+    assertThat(v.verdictHop()).isEqualTo("billing");
+    assertThat(v.verdictReason()).isEqualTo("identity_header_untrusted");
+    assertThat(v.evidence()).startsWith("billing (group billing) rejected the credential of the"
+        + " message checkout sent to orders.created (partition 3, offset 42)");
+    assertThat(v.messages().get(0).groups().get(0).fate()).isEqualTo(Fate.REFUSED);
+  }
+
+  @Test
+  void aCallTheConsumerMadeThatFailedIsTheDeeperCause() {
+    MessageFlow.Sent s = order();
+    f.after(Duration.ofSeconds(1));
+    f.deliver("billing", "billing", s, null, r -> {
+      f.callRefused("billing", r, "ledger");
+      throw new IllegalStateException("ledger down");
+    });
+
+    RequestVerdict v = Run.of(f.lines()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.DEPENDENCY_FAILURE);
+    assertThat(v.verdictHop()).isEqualTo("billing");
+    assertThat(v.verdictReason()).isEqualTo("connect_failure");
+    assertThat(v.evidence()).startsWith("billing could not connect to ledger")
+        .contains("; while billing (group billing) processed the message checkout sent to"
+            + " orders.created (partition 3, offset 42)");
+    assertThat(v.messages().get(0).groups().get(0).fate()).isEqualTo(Fate.FAILED);
+    assertThat(kinds(v)).containsExactly("checkout:server", "checkout:producer",
+        "billing:consumer", "billing:client");
+  }
+
+  @Test
+  void theStoryIsTheSameInAnyArrivalOrder() {
+    MessageFlow.Sent s = order();
+    for (int i = 0; i < 3; i++) {
+      f.after(Duration.ofSeconds(1));
+      boolean last = i == 2;
+      f.deliver("billing", "billing", s, i > 0 ? Boolean.TRUE : null, r -> {
+        if (last) {
+          f.acknowledged(f.send("billing", r, "orders.created.DLT"), "3", 7);
+        }
+        throw new IllegalArgumentException("cannot parse amount");
+      });
+    }
+    f.deliver("audit", "audit", s, null, null);
+    String expected = Run.of(f.lines()).only().toJson();
+    java.util.Random random = new java.util.Random(14);
+    for (int round = 0; round < 20; round++) {
+      List<String> lines = new ArrayList<>(f.lines());
+      java.util.Collections.shuffle(lines, random);
+      Correlator c = Correlator.builder().build();
+      for (String line : lines) {
+        c.accept(CorrelationEvent.parse(line));
+      }
+      c.finish();
+      assertThat(c.drain()).singleElement()
+          .satisfies(v -> assertThat(v.toJson()).isEqualTo(expected));
+    }
+  }
+
+  @Test
   void eventsWithoutMessagesWriteNoMessagesKey() {
     ServerRecord r = f.request("checkout", "/orders");
     f.answer("checkout", r, 200);
