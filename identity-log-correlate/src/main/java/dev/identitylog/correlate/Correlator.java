@@ -94,7 +94,8 @@ public final class Correlator {
     this.deadLetters = b.deadLetters;
     this.closedByWindow = "within the " + shown(b.window) + " window";
     this.closedByMessageWindow = "within the " + shown(Duration.ofMillis(messageWindowMillis))
-        + " message window";    this.clock = new EventClock();
+        + " message window";
+    this.clock = new EventClock();
     this.maxEvents = b.maxEvents;
     this.maxInFlight = b.maxInFlight;
     this.consumer = b.consumer;
@@ -304,7 +305,7 @@ public final class Correlator {
       finishedEarly++;
       // Those waiting for consumers have waited longest.
       complete(waiting.head != null ? waiting.head : open.head,
-          "before it was finished early (more than --max-in-flight requests open)");
+          "before it was finished early (more requests open than the in-flight bound)");
     }
     if (watermark == Times.NONE) {
       return;
