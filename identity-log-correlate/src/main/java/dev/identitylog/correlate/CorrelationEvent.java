@@ -9,6 +9,7 @@ import dev.identitylog.outcome.Coded;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -214,7 +215,7 @@ public final class CorrelationEvent {
     if (name != EventName.CONSUMER || links.isEmpty()) {
       return Collections.emptyList();
     }
-    List<CorrelationEvent> copies = new java.util.ArrayList<>(links.size());
+    List<CorrelationEvent> copies = new ArrayList<>(links.size());
     for (String link : links) {
       // <trace.id>-<span.id>: 32 hex, a dash, 16 hex
       if (link.length() != 49 || link.charAt(32) != '-') {
