@@ -47,6 +47,7 @@ final class MessageFates {
     List<HopCall> sends = new ArrayList<>();
     Map<String, HopCall> sendBySpan = new HashMap<>();
     Map<HopNode, HopCall> deadLetterOf = new IdentityHashMap<>();
+    Map<HopNode, HopCall> retryOf = new IdentityHashMap<>();
     List<HopCall> strayDeadLetters = new ArrayList<>();
     List<HopNode> consumers = new ArrayList<>();
     for (HopNode n : tree.nodes) {
@@ -67,6 +68,11 @@ final class MessageFates {
           continue;
         }
         sends.add(c);
+        if (consumer && c.client.topic != null && n.server.topic != null
+            && retryBase(c.client.topic) != null
+            && retryBase(c.client.topic).equalsIgnoreCase(baseOf(n.server.topic))) {
+          retryOf.putIfAbsent(n, c); // the record handed on to a retry topic
+        }
         if (c.client.spanId != null) {
           sendBySpan.putIfAbsent(c.client.spanId, c);
         }
@@ -108,13 +114,15 @@ final class MessageFates {
           : e.parentSpanId != null ? e.parentSpanId : k;
       records.computeIfAbsent(key, x -> new Record(null)).deliveries.add(k);
     }
+    absorbRetries(records, retryOf);
     List<Record> ordered = new ArrayList<>(records.values());
+    ordered.removeIf(r -> r.absorbed);
     ordered.sort(Comparator.comparingLong(Record::start));
 
     List<String> unconsumed = new ArrayList<>();
     StringBuilder redelivered = new StringBuilder();
     for (Record r : ordered) {
-      r.decide(rootCause, deadLetterOf);
+      r.decide(rootCause, deadLetterOf, retryOf);
       out.messages.add(r.fate);
       if (r.cause != null) {
         if (out.cause == null) {
@@ -153,6 +161,71 @@ final class MessageFates {
   }
 
   private static final MessageFates NONE = new MessageFates();
+
+  /**
+   * Spring Kafka's non-blocking retries re-publish a failed record to {@code <topic>-retry},
+   * {@code <topic>-retry-0}, {@code <topic>-retry-5000}: the deliveries there are the same group's
+   * later deliveries of the record, so they join the original record's group (and a retry record
+   * with no delivery yet is no message of its own).
+   */
+  private static void absorbRetries(Map<Object, Record> records, Map<HopNode, HopCall> retryOf) {
+    if (retryOf.isEmpty()) {
+      return;
+    }
+    for (Record r : records.values()) {
+      if (r.absorbed) {
+        continue;
+      }
+      for (int i = 0; i < r.deliveries.size(); i++) { // grows as retries join
+        HopNode k = r.deliveries.get(i);
+        HopCall retry = retryOf.get(k);
+        Record next = retry == null || clientFailed(retry.client) ? null : records.get(retry);
+        if (next == null || next == r || next.absorbed) {
+          continue;
+        }
+        for (java.util.Iterator<HopNode> it = next.deliveries.iterator(); it.hasNext(); ) {
+          HopNode d = it.next();
+          if (sameGroup(d, k)) {
+            r.deliveries.add(d);
+            it.remove();
+          }
+        }
+        next.absorbed = next.deliveries.isEmpty();
+      }
+    }
+  }
+
+  private static boolean sameGroup(HopNode a, HopNode b) {
+    return a.server.consumerGroup != null
+        ? a.server.consumerGroup.equals(b.server.consumerGroup)
+        : b.server.consumerGroup == null && Objects.equals(a.service, b.service);
+  }
+
+  /** The topic a retry topic retries, or null when it is none. */
+  static String retryBase(String topic) {
+    int i = topic.toLowerCase(java.util.Locale.ROOT).lastIndexOf("-retry");
+    if (i <= 0) {
+      return null;
+    }
+    String rest = topic.substring(i + "-retry".length());
+    if (rest.isEmpty()) {
+      return topic.substring(0, i);
+    }
+    if (rest.length() < 2 || rest.charAt(0) != '-') {
+      return null;
+    }
+    for (int j = 1; j < rest.length(); j++) {
+      if (!Character.isDigit(rest.charAt(j))) {
+        return null;
+      }
+    }
+    return topic.substring(0, i);
+  }
+
+  private static String baseOf(String topic) {
+    String base = retryBase(topic);
+    return base != null ? base : topic;
+  }
 
   private static boolean sameCause(Cause a, Cause b) {
     return b != null && a.verdict == b.verdict && Objects.equals(a.reason, b.reason)
@@ -208,6 +281,8 @@ final class MessageFates {
   private static final class Record {
     final HopCall send;
     final List<HopNode> deliveries = new ArrayList<>(2);
+    /** A retry topic's record whose deliveries joined the original record's group. */
+    boolean absorbed;
     MessageFate fate;
     Cause cause;
 
@@ -261,7 +336,8 @@ final class MessageFates {
       return s.toString();
     }
 
-    void decide(RootCause rootCause, Map<HopNode, HopCall> deadLetterOf) {
+    void decide(RootCause rootCause, Map<HopNode, HopCall> deadLetterOf,
+        Map<HopNode, HopCall> retryOf) {
       CorrelationEvent e = any();
       String partition = e.partition;
       long offset = e.offset;
@@ -282,7 +358,7 @@ final class MessageFates {
       List<MessageFate.Group> groups = new ArrayList<>(byGroup.size());
       Fate worst = deliveries.isEmpty() ? Fate.NOT_CONSUMED : Fate.PROCESSED;
       for (List<HopNode> ds : byGroup.values()) {
-        MessageFate.Group g = group(ds, rootCause, deadLetterOf);
+        MessageFate.Group g = group(ds, rootCause, deadLetterOf, retryOf);
         groups.add(g);
         if (g.fate().ordinal() < worst.ordinal()) {
           worst = g.fate();
@@ -292,15 +368,27 @@ final class MessageFates {
     }
 
     private MessageFate.Group group(
-        List<HopNode> ds, RootCause rootCause, Map<HopNode, HopCall> deadLetterOf) {
+        List<HopNode> ds, RootCause rootCause, Map<HopNode, HopCall> deadLetterOf,
+        Map<HopNode, HopCall> retryOf) {
       HopNode last = ds.get(ds.size() - 1);
       int flagged = 0;
       int failures = 0;
       HopCall deadLetter = null;
       HopNode failed = null;
+      // Per topic, partition and offset: a retry topic's delivery is another record, not a repeat.
+      Map<String, int[]> seen = new HashMap<>();
+      List<String> retryTopics = new ArrayList<>(0);
       for (HopNode k : ds) {
+        int[] counts = seen.computeIfAbsent(
+            k.server.topic + "/" + k.server.partition + "@" + k.server.offset, x -> new int[2]);
+        counts[0]++;
         if (k.server.redelivered) {
           flagged++;
+          counts[1]++;
+        }
+        HopCall retry = retryOf.get(k);
+        if (retry != null && !retryTopics.contains(retry.client.topic)) {
+          retryTopics.add(retry.client.topic);
         }
         if (!succeeded(k.server)) {
           failures++;
@@ -311,7 +399,10 @@ final class MessageFates {
           deadLetter = d;
         }
       }
-      int unflagged = Math.max(0, ds.size() - 1 - flagged);
+      int unflagged = 0;
+      for (int[] counts : seen.values()) {
+        unflagged += Math.max(0, counts[0] - 1 - counts[1]);
+      }
       // The last delivery decides; a dead-lettered record is told by the delivery that failed.
       HopNode deciding = !succeeded(last.server) ? last : deadLetter != null ? failed : null;
       Cause c = deciding == null ? null : rootCause.evaluate(deciding, 0);
@@ -333,7 +424,7 @@ final class MessageFates {
         HopNode k = deciding != null ? deciding : last;
         // The consumer's own decision, or one found inside it (a call it made that failed).
         boolean own = c != null && c.node == k && sameCause(c, rootCause.own(k));
-        Cause told = tell(c, own, k, ds.size(), failures, unflagged, dlTopic);
+        Cause told = tell(c, own, k, ds.size(), failures, unflagged, dlTopic, retryTopics);
         if (cause == null) {
           cause = told;
         }
@@ -344,7 +435,7 @@ final class MessageFates {
 
     /** The cause as a sentence about the message: group, topic, partition, offset, deliveries. */
     private Cause tell(Cause c, boolean own, HopNode k, int deliveries, int failures,
-        int unflagged, String deadLetter) {
+        int unflagged, String deadLetter, List<String> retryTopics) {
       String who = groupName(k.service, k.server.consumerGroup);
       StringBuilder s = new StringBuilder();
       Verdict verdict;
@@ -396,6 +487,9 @@ final class MessageFates {
       }
       if (unflagged > 0) {
         s.append(unflagged(unflagged));
+      }
+      if (!retryTopics.isEmpty()) {
+        s.append("; retried through ").append(String.join(", ", retryTopics));
       }
       if (deadLetter != null) {
         s.append("; dead-lettered to ").append(deadLetter);

@@ -369,6 +369,65 @@ class MessageStoryTest {
   }
 
   @Test
+  void springRetryTopicsAreLaterDeliveriesOfTheSameGroup() {
+    MessageFlow.Sent s = order();
+    MessageFlow.Sent[] next = new MessageFlow.Sent[1];
+    f.after(Duration.ofSeconds(1));
+    f.deliver("billing", "billing", s, null, r -> {
+      next[0] = f.send("billing", r, "orders.created-retry-0");
+      f.acknowledged(next[0], "3", 5);
+      throw new IllegalStateException("ledger busy");
+    });
+    f.after(Duration.ofSeconds(1));
+    MessageFlow.Sent retry = next[0];
+    f.deliver("billing", "billing", retry, null, r -> {
+      next[0] = f.send("billing", r, "orders.created-retry-1");
+      f.acknowledged(next[0], "3", 6);
+      throw new IllegalStateException("ledger busy");
+    });
+    f.after(Duration.ofSeconds(1));
+    f.deliver("billing", "billing", next[0], null, null);
+
+    RequestVerdict v = Run.of(f.lines()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.OK);
+    assertThat(v.messages()).singleElement().satisfies(m -> {
+      assertThat(m.topic()).isEqualTo("orders.created");
+      assertThat(m.fate()).isEqualTo(Fate.PROCESSED);
+      assertThat(m.groups()).singleElement().satisfies(g -> {
+        assertThat(g.deliveries()).isEqualTo(3);
+        assertThat(g.unflaggedRedeliveries()).isZero();
+      });
+    });
+  }
+
+  @Test
+  void aRecordThatFailedThroughEveryRetryTopicIsDeadLettered() {
+    MessageFlow.Sent s = order();
+    MessageFlow.Sent[] next = {s};
+    String[] hops = {"orders.created-retry-0", "orders.created-retry-1", "orders.created-dlt"};
+    for (String topic : hops) {
+      f.after(Duration.ofSeconds(1));
+      f.deliver("billing", "billing", next[0], null, r -> {
+        next[0] = f.send("billing", r, topic);
+        f.acknowledged(next[0], "3", 5);
+        throw new IllegalStateException("cannot parse amount");
+      });
+    }
+
+    RequestVerdict v = Run.of(f.lines()).only();
+
+    assertThat(v.verdict()).isEqualTo(Verdict.UNKNOWN);
+    assertThat(v.verdictReason()).isEqualTo("internal_error");
+    assertThat(v.evidence()).isEqualTo("billing (group billing) failed processing the message"
+        + " checkout sent to orders.created (partition 3, offset 42): internal error; failed on"
+        + " all 3 deliveries; retried through orders.created-retry-0, orders.created-retry-1;"
+        + " dead-lettered to orders.created-dlt");
+    assertThat(v.messages()).singleElement()
+        .satisfies(m -> assertThat(m.fate()).isEqualTo(Fate.DEAD_LETTERED));
+  }
+
+  @Test
   void eventsWithoutMessagesWriteNoMessagesKey() {
     ServerRecord r = f.request("checkout", "/orders");
     f.answer("checkout", r, 200);
