@@ -15,7 +15,8 @@ import java.util.PriorityQueue;
  *
  * <p>Each input is read line by line; gzip is detected by its magic bytes. A line is an event when
  * it is a JSON object whose {@code event.name} is {@code identity.server},
- * {@code identity.client} or (1.1) {@code identity.producer} or {@code identity.consumer}, or, for the access logs of proxies and gateways, when it has no
+ * {@code identity.client} or (1.1) {@code identity.producer} or {@code identity.consumer}, or,
+ * for the access logs of proxies and gateways, when it has no
  * {@code event.name} but a {@code service.name} and a {@code trace.id} or
  * {@code identity.request.id} (a server-side hop). Other lines are skipped and counted: lines that
  * are not JSON, or not an object ({@link #malformedLines()}), and objects that are not identity

@@ -93,9 +93,9 @@ final class MessageFates {
     }
 
     // Each record: its send, if logged, and its deliveries.
-    Map<Object, Record> records = new LinkedHashMap<>();
+    Map<Object, MessageRecord> records = new LinkedHashMap<>();
     for (HopCall s : sends) {
-      records.put(s, new Record(s));
+      records.put(s, new MessageRecord(s));
     }
     for (HopNode k : consumers) {
       CorrelationEvent e = k.server;
@@ -112,16 +112,16 @@ final class MessageFates {
       Object key = send != null ? send
           : e.offset >= 0 ? e.topic + "/" + e.partition + "@" + e.offset
           : e.parentSpanId != null ? e.parentSpanId : k;
-      records.computeIfAbsent(key, x -> new Record(null)).deliveries.add(k);
+      records.computeIfAbsent(key, x -> new MessageRecord(null)).deliveries.add(k);
     }
     absorbRetries(records, retryOf);
-    List<Record> ordered = new ArrayList<>(records.values());
+    List<MessageRecord> ordered = new ArrayList<>(records.values());
     ordered.removeIf(r -> r.absorbed);
-    ordered.sort(Comparator.comparingLong(Record::start));
+    ordered.sort(Comparator.comparingLong(MessageRecord::start));
 
     List<String> unconsumed = new ArrayList<>();
     StringBuilder redelivered = new StringBuilder();
-    for (Record r : ordered) {
+    for (MessageRecord r : ordered) {
       r.decide(rootCause, deadLetterOf, retryOf);
       out.messages.add(r.fate);
       if (r.cause != null) {
@@ -168,18 +168,20 @@ final class MessageFates {
    * later deliveries of the record, so they join the original record's group (and a retry record
    * with no delivery yet is no message of its own).
    */
-  private static void absorbRetries(Map<Object, Record> records, Map<HopNode, HopCall> retryOf) {
+  private static void absorbRetries(
+      Map<Object, MessageRecord> records, Map<HopNode, HopCall> retryOf) {
     if (retryOf.isEmpty()) {
       return;
     }
-    for (Record r : records.values()) {
+    for (MessageRecord r : records.values()) {
       if (r.absorbed) {
         continue;
       }
       for (int i = 0; i < r.deliveries.size(); i++) { // grows as retries join
         HopNode k = r.deliveries.get(i);
         HopCall retry = retryOf.get(k);
-        Record next = retry == null || clientFailed(retry.client) ? null : records.get(retry);
+        MessageRecord next =
+            retry == null || clientFailed(retry.client) ? null : records.get(retry);
         if (next == null || next == r || next.absorbed) {
           continue;
         }
@@ -227,7 +229,7 @@ final class MessageFates {
     return base != null ? base : topic;
   }
 
-  private static boolean sameCause(Cause a, Cause b) {
+  static boolean sameCause(Cause a, Cause b) {
     return b != null && a.verdict == b.verdict && Objects.equals(a.reason, b.reason)
         && a.evidence.equals(b.evidence);
   }
@@ -272,229 +274,9 @@ final class MessageFates {
     return group != null ? s + " (group " + group + ")" : s;
   }
 
-  private static String unflagged(int n) {
+  static String unflagged(int n) {
     return " (" + n + (n == 1 ? " redelivery" : " redeliveries") + " its consumer did not flag:"
         + " another consumer process took the record again, as after a crash)";
   }
 
-  /** One record: its send, when logged, and its deliveries to every group. */
-  private static final class Record {
-    final HopCall send;
-    final List<HopNode> deliveries = new ArrayList<>(2);
-    /** A retry topic's record whose deliveries joined the original record's group. */
-    boolean absorbed;
-    MessageFate fate;
-    Cause cause;
-
-    Record(HopCall send) {
-      this.send = send;
-    }
-
-    long start() {
-      if (send != null) {
-        return send.start();
-      }
-      long s = Long.MAX_VALUE;
-      for (HopNode k : deliveries) {
-        s = Math.min(s, k.start == Times.NONE ? Long.MAX_VALUE : k.start);
-      }
-      return s;
-    }
-
-    CorrelationEvent any() {
-      return send != null ? send.client : deliveries.get(0).server;
-    }
-
-    String producer() {
-      return send == null ? null : send.caller.service;
-    }
-
-    /** "the message checkout sent to orders.created (partition 3, offset 42)" */
-    String what() {
-      CorrelationEvent e = any();
-      String partition = e.partition;
-      long offset = e.offset;
-      for (HopNode k : deliveries) {
-        partition = partition != null ? partition : k.server.partition;
-        offset = offset >= 0 ? offset : k.server.offset;
-      }
-      StringBuilder s = new StringBuilder("the message ");
-      if (producer() != null) {
-        s.append(producer()).append(" sent ");
-      }
-      s.append("to ").append(e.topic != null ? e.topic : "a topic");
-      if (partition != null || offset >= 0) {
-        s.append(" (");
-        if (partition != null) {
-          s.append("partition ").append(partition);
-        }
-        if (offset >= 0) {
-          s.append(partition != null ? ", " : "").append("offset ").append(offset);
-        }
-        s.append(')');
-      }
-      return s.toString();
-    }
-
-    void decide(RootCause rootCause, Map<HopNode, HopCall> deadLetterOf,
-        Map<HopNode, HopCall> retryOf) {
-      CorrelationEvent e = any();
-      String partition = e.partition;
-      long offset = e.offset;
-      if (send != null && clientFailed(send.client)) {
-        cause = sendCause(send.caller, send);
-        fate = new MessageFate(e.topic, partition, offset, producer(), cause.reason,
-            Fate.SEND_FAILED, List.of());
-        return;
-      }
-      Map<String, List<HopNode>> byGroup = new LinkedHashMap<>();
-      deliveries.sort(Comparator.comparingLong((HopNode k) -> k.end).thenComparingLong(k -> k.start));
-      for (HopNode k : deliveries) {
-        String g = k.server.consumerGroup != null ? "g:" + k.server.consumerGroup : "s:" + k.service;
-        byGroup.computeIfAbsent(g, x -> new ArrayList<>(1)).add(k);
-        partition = partition != null ? partition : k.server.partition;
-        offset = offset >= 0 ? offset : k.server.offset;
-      }
-      List<MessageFate.Group> groups = new ArrayList<>(byGroup.size());
-      Fate worst = deliveries.isEmpty() ? Fate.NOT_CONSUMED : Fate.PROCESSED;
-      for (List<HopNode> ds : byGroup.values()) {
-        MessageFate.Group g = group(ds, rootCause, deadLetterOf, retryOf);
-        groups.add(g);
-        if (g.fate().ordinal() < worst.ordinal()) {
-          worst = g.fate();
-        }
-      }
-      fate = new MessageFate(e.topic, partition, offset, producer(), null, worst, groups);
-    }
-
-    private MessageFate.Group group(
-        List<HopNode> ds, RootCause rootCause, Map<HopNode, HopCall> deadLetterOf,
-        Map<HopNode, HopCall> retryOf) {
-      HopNode last = ds.get(ds.size() - 1);
-      int flagged = 0;
-      int failures = 0;
-      HopCall deadLetter = null;
-      HopNode failed = null;
-      // Per topic, partition and offset: a retry topic's delivery is another record, not a repeat.
-      Map<String, int[]> seen = new HashMap<>();
-      List<String> retryTopics = new ArrayList<>(0);
-      for (HopNode k : ds) {
-        int[] counts = seen.computeIfAbsent(
-            k.server.topic + "/" + k.server.partition + "@" + k.server.offset, x -> new int[2]);
-        counts[0]++;
-        if (k.server.redelivered) {
-          flagged++;
-          counts[1]++;
-        }
-        HopCall retry = retryOf.get(k);
-        if (retry != null && !retryTopics.contains(retry.client.topic)) {
-          retryTopics.add(retry.client.topic);
-        }
-        if (!succeeded(k.server)) {
-          failures++;
-          failed = k;
-        }
-        HopCall d = deadLetterOf.get(k);
-        if (d != null) {
-          deadLetter = d;
-        }
-      }
-      int unflagged = 0;
-      for (int[] counts : seen.values()) {
-        unflagged += Math.max(0, counts[0] - 1 - counts[1]);
-      }
-      // The last delivery decides; a dead-lettered record is told by the delivery that failed.
-      HopNode deciding = !succeeded(last.server) ? last : deadLetter != null ? failed : null;
-      Cause c = deciding == null ? null : rootCause.evaluate(deciding, 0);
-      String service = last.service;
-      String groupName = last.server.consumerGroup;
-      Fate f;
-      if (deadLetter != null) {
-        f = Fate.DEAD_LETTERED;
-      } else if (c == null) {
-        f = Fate.PROCESSED;
-      } else if (c.node == deciding && (c.verdict == Verdict.AUTHN_FAILURE
-          || c.verdict == Verdict.AUTHZ_FAILURE || c.verdict == Verdict.TOKEN_EXCHANGE_FAILURE)) {
-        f = Fate.REFUSED;
-      } else {
-        f = Fate.FAILED;
-      }
-      String dlTopic = deadLetter == null ? null : deadLetter.client.topic;
-      if (c != null || deadLetter != null) {
-        HopNode k = deciding != null ? deciding : last;
-        // The consumer's own decision, or one found inside it (a call it made that failed).
-        boolean own = c != null && c.node == k && sameCause(c, rootCause.own(k));
-        Cause told = tell(c, own, k, ds.size(), failures, unflagged, dlTopic, retryTopics);
-        if (cause == null) {
-          cause = told;
-        }
-      }
-      return new MessageFate.Group(groupName, service, ds.size(), flagged, unflagged, f,
-          c == null ? null : c.reason, dlTopic);
-    }
-
-    /** The cause as a sentence about the message: group, topic, partition, offset, deliveries. */
-    private Cause tell(Cause c, boolean own, HopNode k, int deliveries, int failures,
-        int unflagged, String deadLetter, List<String> retryTopics) {
-      String who = groupName(k.service, k.server.consumerGroup);
-      StringBuilder s = new StringBuilder();
-      Verdict verdict;
-      String reason;
-      String hop;
-      HopNode node;
-      if (c == null) {
-        verdict = Verdict.UNKNOWN;
-        reason = null;
-        hop = k.name();
-        node = k;
-        s.append(who).append(" dead-lettered ").append(what())
-            .append(" without logging a failed delivery");
-      } else if (!own) {
-        // Deeper: a call the consumer made failed.
-        verdict = c.verdict;
-        reason = c.reason;
-        hop = c.hop;
-        node = c.node;
-        s.append(c.evidence).append("; while ").append(who).append(" processed ").append(what());
-      } else {
-        verdict = c.verdict;
-        reason = c.reason;
-        hop = c.hop;
-        node = c.node;
-        s.append(who);
-        switch (c.verdict) {
-          case AUTHZ_FAILURE:
-            s.append(" refused ");
-            break;
-          case AUTHN_FAILURE:
-          case TOKEN_EXCHANGE_FAILURE:
-            s.append(" rejected the credential of ");
-            break;
-          case DEPENDENCY_FAILURE:
-            s.append(" failed on a dependency processing ");
-            break;
-          default:
-            s.append(" failed processing ");
-        }
-        s.append(what());
-        if (reason != null) {
-          s.append(": ").append(phrase(reason));
-        }
-      }
-      if (deliveries > 1) {
-        s.append(failures == deliveries ? "; failed on all " + deliveries + " deliveries"
-            : "; " + deliveries + " deliveries, " + failures + " failed");
-      }
-      if (unflagged > 0) {
-        s.append(unflagged(unflagged));
-      }
-      if (!retryTopics.isEmpty()) {
-        s.append("; retried through ").append(String.join(", ", retryTopics));
-      }
-      if (deadLetter != null) {
-        s.append("; dead-lettered to ").append(deadLetter);
-      }
-      return new Cause(verdict, node, hop, reason, s.toString());
-    }
-  }
 }

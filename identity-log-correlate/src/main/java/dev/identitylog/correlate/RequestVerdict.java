@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>{@link #toJson()} writes one flat object: {@code trace.id}, {@code trace.ids} (only when the
  * hops carry several), {@code identity.request.id}, {@code timestamp} (when the request started),
- * {@code hops} (outermost first), {@code messages} (1.1, only when it sent any), {@code verdict}, {@code verdict.hop}, {@code verdict.reason},
+ * {@code hops} (outermost first), {@code messages} (1.1, only when it sent any),
+ * {@code verdict}, {@code verdict.hop}, {@code verdict.reason},
  * {@code verdict.evidence}. Absent values are omitted.
  */
 public final class RequestVerdict {
