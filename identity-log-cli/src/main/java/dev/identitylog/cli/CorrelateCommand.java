@@ -3,6 +3,7 @@ package dev.identitylog.cli;
 import dev.identitylog.correlate.CorrelationEvent;
 import dev.identitylog.correlate.Correlator;
 import dev.identitylog.correlate.EventStream;
+import dev.identitylog.correlate.MessageFate;
 import dev.identitylog.correlate.RequestVerdict;
 import dev.identitylog.correlate.Verdict;
 import java.io.IOException;
@@ -43,10 +44,12 @@ import picocli.CommandLine.Spec;
     headerHeading = "",
     header = "Join the events of every hop into one verdict per request.",
     description = {
-      "Reads identity events (event.name identity.server / identity.client) and the JSON access"
+      "Reads identity events (event.name identity.server / identity.client; 1.1 also"
+          + " identity.producer / identity.consumer) and the JSON access"
           + " logs of proxies and gateways, joins them per request (trace id, span parent"
           + " links, request id) and prints one object per request: its hops, outermost first,"
-          + " and the verdict naming the root-cause hop.",
+          + " the messages it sent with each consumer group's fate, and the verdict naming the"
+          + " root-cause hop.",
       "Files may be gzip; several files are merged by time. Lines that are not JSON objects"
           + " are skipped and counted on stderr."
     },
@@ -105,6 +108,24 @@ public final class CorrelateCommand implements Callable<Integer> {
           + " also for lines without a timestamp.")
   String maxInFlight;
 
+  @Option(
+      names = "--message-window",
+      paramLabel = "DURATION",
+      description = "Event time a request that sent a message stays open after its last event,"
+          + " for the consumers of every group to log (default 5m; at most 7d). A message no"
+          + " group consumed by then is reported as not consumed. Such requests count against"
+          + " --max-in-flight.")
+  String messageWindow = "5m";
+
+  @Option(
+      names = "--dead-letter-topics",
+      paramLabel = "PATTERN",
+      split = ",",
+      description = "Dead-letter topic names, replacing the defaults (*.DLT, *-dlt, *_dlt, *.dlq,"
+          + " *-dlq, *_dlq, *DLQ, DLQ.*): one * stands for the original topic; any case. A send"
+          + " to one from inside a delivery is that message's fate.")
+  List<String> deadLetterTopics = new ArrayList<>();
+
   // Seams for tests: where "-" reads from, and the clock for progress reports.
   InputStream stdin = System.in;
   LongSupplier nanoTime = System::nanoTime;
@@ -141,6 +162,8 @@ public final class CorrelateCommand implements Callable<Integer> {
     Correlator correlator = Correlator.builder()
         .window(settings.window)
         .maxInFlight(settings.maxInFlight)
+        .messageWindow(settings.messageWindow)
+        .deadLetterTopics(settings.deadLetterTopics)
         .onVerdict(v -> {
           if (filter.test(v)) {
             output.add(v);
@@ -192,6 +215,8 @@ public final class CorrelateCommand implements Callable<Integer> {
   private static final class Settings {
     boolean table;
     Duration window;
+    Duration messageWindow;
+    List<String> deadLetterTopics = Correlator.DEFAULT_DEAD_LETTER_TOPICS;
     int maxInFlight = Correlator.DEFAULT_MAX_IN_FLIGHT;
     Predicate<RequestVerdict> filter = v -> true;
   }
@@ -203,7 +228,21 @@ public final class CorrelateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--format must be json or table");
     }
     s.table = f.equals("table");
-    s.window = duration(window);
+    s.window = duration("--window", window);
+    s.messageWindow = duration("--message-window", messageWindow);
+    if (!deadLetterTopics.isEmpty()) {
+      List<String> patterns = new ArrayList<>();
+      for (String p : deadLetterTopics) {
+        String t = p.trim();
+        if (t.length() < 2 || t.length() > 128 || t.indexOf('*') < 0
+            || t.indexOf('*') != t.lastIndexOf('*')) {
+          throw new IllegalArgumentException("--dead-letter-topics: each pattern needs exactly"
+              + " one * and a name around it, such as *.DLT or dlq-*");
+        }
+        patterns.add(t);
+      }
+      s.deadLetterTopics = patterns;
+    }
     if (maxInFlight != null) {
       try {
         s.maxInFlight = Integer.parseInt(maxInFlight.trim());
@@ -270,6 +309,10 @@ public final class CorrelateCommand implements Callable<Integer> {
 
   /** 30s, 500ms, 2m, 1h, a number of seconds, or ISO-8601 (PT30S); at most {@link #MAX_WINDOW}. */
   static Duration duration(String value) {
+    return duration("--window", value);
+  }
+
+  static Duration duration(String option, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     Duration d = null;
     try {
@@ -293,7 +336,7 @@ public final class CorrelateCommand implements Callable<Integer> {
     }
     if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_WINDOW) > 0) {
       throw new IllegalArgumentException(
-          "--window must be a positive duration of at most 7d, such as 30s, 500ms, 2m or 1h");
+          option + " must be a positive duration of at most 7d, such as 30s, 500ms, 2m or 1h");
     }
     return d;
   }
@@ -380,9 +423,9 @@ public final class CorrelateCommand implements Callable<Integer> {
       parts.add(s.malformedLines() + " not a JSON object");
     }
     if (s.otherLines() > 0) {
-      parts.add(s.otherLines() + " JSON but not an identity event (no event.name identity.server"
-          + " or identity.client, nor a hop access-log line with service.name and trace.id or"
-          + " identity.request.id)");
+      parts.add(s.otherLines() + " JSON but not an identity event (no event.name identity.server,"
+          + " identity.client, identity.producer or identity.consumer, nor a hop access-log line"
+          + " with service.name and trace.id or identity.request.id)");
     }
     if (c.unjoinable() > 0) {
       parts.add(c.unjoinable() + (c.unjoinable() == 1 ? " identity event" : " identity events")
@@ -459,7 +502,7 @@ public final class CorrelateCommand implements Callable<Integer> {
       }
       Instant start = v.start();
       rows.add(new Row(v.verdict() == Verdict.OK, start == null ? Long.MAX_VALUE
-          : start.toEpochMilli(), seq++, cells));
+          : start.toEpochMilli(), seq++, cells, messageLines(v)));
     }
 
     @Override
@@ -483,7 +526,67 @@ public final class CorrelateCommand implements Callable<Integer> {
       line(HEADER, width);
       for (Row r : rows) {
         line(r.cells, width);
+        for (String m : r.messages) {
+          // Under the request, indented past the trace column: one line per message.
+          StringBuilder sb = new StringBuilder(m.length() + width[0] + 2);
+          for (int pad = 0; pad < width[0] + 2; pad++) {
+            sb.append(' ');
+          }
+          out.write(sb.append(m).append('\n').toString());
+        }
       }
+    }
+
+    /**
+     * "↳ orders.created [3]@42 from checkout: refused; billing refused (policy_denied), audit
+     * processed": the message, then each group's fate.
+     */
+    static List<String> messageLines(RequestVerdict v) {
+      if (v.messages().isEmpty()) {
+        return List.of();
+      }
+      List<String> lines = new ArrayList<>(v.messages().size());
+      for (MessageFate m : v.messages()) {
+        StringBuilder sb = new StringBuilder("↳ message ");
+        sb.append(m.topic() == null ? "(no topic)" : m.topic());
+        if (m.partition() != null) {
+          sb.append(" [").append(m.partition()).append(']');
+        }
+        if (m.offset() >= 0) {
+          sb.append('@').append(m.offset());
+        }
+        if (m.producer() != null) {
+          sb.append(" from ").append(m.producer());
+        }
+        sb.append(": ").append(m.fate().code());
+        if (m.sendReason() != null) {
+          sb.append(" (").append(m.sendReason()).append(')');
+        }
+        String sep = "; ";
+        for (MessageFate.Group g : m.groups()) {
+          sb.append(sep);
+          sep = ", ";
+          sb.append(g.group() != null ? g.group() : g.service());
+          if (g.group() != null && g.service() != null && !g.group().equals(g.service())) {
+            sb.append(" (").append(g.service()).append(')');
+          }
+          sb.append(' ').append(g.fate().code());
+          if (g.reason() != null) {
+            sb.append(" (").append(g.reason()).append(')');
+          }
+          if (g.deliveries() > 1) {
+            sb.append(" after ").append(g.deliveries()).append(" deliveries");
+            if (g.unflaggedRedeliveries() > 0) {
+              sb.append(", ").append(g.unflaggedRedeliveries()).append(" not flagged");
+            }
+          }
+          if (g.deadLetterTopic() != null) {
+            sb.append(" to ").append(g.deadLetterTopic());
+          }
+        }
+        lines.add(shorten(sb.toString(), 400));
+      }
+      return lines;
     }
 
     private void line(String[] cells, int[] width) {
@@ -512,12 +615,14 @@ public final class CorrelateCommand implements Callable<Integer> {
       final long start;
       final long seq;
       final String[] cells;
+      final List<String> messages;
 
-      Row(boolean ok, long start, long seq, String[] cells) {
+      Row(boolean ok, long start, long seq, String[] cells, List<String> messages) {
         this.ok = ok;
         this.start = start;
         this.seq = seq;
         this.cells = cells;
+        this.messages = messages;
       }
     }
   }

@@ -14,14 +14,29 @@ import java.util.Set;
 final class Analysis {
   private Analysis() {}
 
-  static RequestVerdict analyze(List<CorrelationEvent> events) {
+  /**
+   * @param closedBy how the request ended, for a message no group consumed ("within the 5m
+   *     message window")
+   */
+  static RequestVerdict analyze(
+      List<CorrelationEvent> events, DeadLetterTopics deadLetters, String closedBy) {
     HopTree tree = new HopTree(events);
     RequestIds ids = RequestIds.of(tree.hopOrder);
     Set<String> traces = ids.traces;
     RootCause rootCause = new RootCause(tree);
     BrokenTrace broken = new BrokenTrace(tree);
 
-    Cause cause = tree.root == null ? null : rootCause.evaluate(tree.root, 0);
+    // A story that starts at a delivery (its send not logged, or in an earlier window) has no
+    // request path of its own: the messages tell it.
+    boolean requestPath = tree.root != null
+        && (tree.root.server == null || !tree.root.server.isConsumer());
+    Cause cause = requestPath ? rootCause.evaluate(tree.root, 0) : null;
+    MessageFates messages = MessageFates.of(tree, rootCause, deadLetters, closedBy);
+    if (messages.cause != null) {
+      // The request's own path failing is what its caller saw: that stays the root cause.
+      cause = cause == null ? messages.cause
+          : cause.withNote("; a message also failed: " + messages.cause.evidence);
+    }
     if (traces.size() > 1 && (cause == null || cause.verdict == Verdict.UNKNOWN)) {
       cause = broken.broken(traces, ids.requestId(), cause);
     } else if (traces.size() > 1) {
@@ -33,6 +48,9 @@ final class Analysis {
     if (cause == null) {
       cause = rootCause.ok();
     }
+    if (!messages.notes.isEmpty()) {
+      cause = cause.withNote(messages.notes);
+    }
     String malformed = Wording.malformedIds(tree.hopOrder);
     if (malformed != null) {
       cause = cause.withNote(malformed);
@@ -43,6 +61,7 @@ final class Analysis {
         new ArrayList<>(ids.requests),
         ids.start,
         ids.hops,
+        messages.messages,
         cause.verdict,
         cause.hop,
         cause.reason,
@@ -58,6 +77,7 @@ final class Analysis {
         new ArrayList<>(ids.requests),
         ids.start,
         ids.hops,
+        List.of(),
         Verdict.UNKNOWN,
         null,
         null,

@@ -54,7 +54,9 @@ final class BrokenTrace {
     }
     for (HopNode n : nodes) {
       CorrelationEvent e = n.server;
-      if (n == root || e == null || e.parentSpanId == null || spans.contains(e.parentSpanId)
+      // A delivery whose send was not logged is told with the messages, not as a broken link.
+      if (n == root || e == null || e.isConsumer() || e.parentSpanId == null
+          || spans.contains(e.parentSpanId)
           || !root.server.traceId.equals(e.traceId)) {
         continue;
       }
@@ -97,7 +99,7 @@ final class BrokenTrace {
   /** The outermost caller and callee whose trace ids differ; either may be null. */
   private HopNode[] breakPoint(Set<String> traces) {
     for (CorrelationEvent e : hopOrder) {
-      if (e.isClient() || e.traceId == null || e.layerTrace) {
+      if (e.isCall() || e.traceId == null || e.layerTrace) {
         continue;
       }
       HopNode n = nodeOf(e);

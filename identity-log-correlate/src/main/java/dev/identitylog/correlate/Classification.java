@@ -155,6 +155,9 @@ final class Classification {
   /** Whether one of the hop's last calls was refused (401 / 403, or a callee that refused it). */
   static boolean relaysRefusal(HopNode a) {
     for (HopCall c : lastAttempts(a.calls)) {
+      if (c.client != null && c.client.isProducer()) {
+        continue; // a broker's refusal is no hop's identity decision
+      }
       if (c.client != null) {
         String reason = clientReason(c.client);
         if (Reason.UPSTREAM_UNAUTHENTICATED.code().equals(reason)
@@ -163,7 +166,8 @@ final class Classification {
         }
       }
       HopNode callee = c.lastCallee();
-      if (callee != null && callee.server != null && !succeeded(callee.server)
+      if (callee != null && callee.server != null && !callee.server.isConsumer()
+          && !succeeded(callee.server)
           && (kindOfStatus(callee.server) == Verdict.AUTHN_FAILURE
               || kindOfStatus(callee.server) == Verdict.AUTHZ_FAILURE)) {
         return true;

@@ -9,6 +9,7 @@ import dev.identitylog.outcome.Coded;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -82,6 +83,24 @@ public final class CorrelationEvent {
   final String certSubject;
   /** Id fields ({@code trace.id}, span ids) whose values were malformed and dropped, or null. */
   final String malformedIds;
+  // 1.1 message events ({@link MessageFates}).
+  /** {@code messaging.destination.name}: the topic, or null. */
+  final String topic;
+  /** {@code messaging.destination.partition.id}, or null. */
+  final String partition;
+  /** {@code messaging.kafka.offset}, or -1. */
+  final long offset;
+  /** {@code messaging.consumer.group.name}, or null. */
+  final String consumerGroup;
+  /** {@code identity.message.redelivered}: the consumer knew it had seen this record before. */
+  final boolean redelivered;
+  /** {@code identity.links}: {@code <trace.id>-<span.id>} of the producer contexts processed. */
+  final List<String> links;
+  /**
+   * This is a batch consumer's event placed in the story of one of its other links (trace and
+   * parent span are that link's): it joins only on them, not on the consumer's own ids.
+   */
+  final boolean linked;
   private final int hash;
 
   CorrelationEvent(Draft d) {
@@ -125,7 +144,92 @@ public final class CorrelationEvent {
     certSerial = d.certSerial;
     certSubject = d.certSubject;
     malformedIds = d.malformedIds;
+    topic = d.topic;
+    partition = d.partition;
+    offset = d.offset;
+    consumerGroup = d.consumerGroup;
+    redelivered = d.redelivered;
+    links = d.links == null ? Collections.emptyList() : d.links;
+    linked = d.linked;
     hash = computeHash();
+  }
+
+  /** A linked story's copy of a consumer event: that story's trace and producer span. */
+  private CorrelationEvent(CorrelationEvent e, String traceId, String parentSpanId) {
+    name = e.name;
+    service = e.service;
+    layer = e.layer;
+    this.traceId = traceId;
+    spanId = null;
+    this.parentSpanId = parentSpanId;
+    traceOrigin = e.traceOrigin;
+    requestId = null;
+    edgeId = null;
+    timestamp = e.timestamp;
+    durationNanos = e.durationNanos;
+    httpStatus = e.httpStatus;
+    grpcStatus = e.grpcStatus;
+    eventOutcome = e.eventOutcome;
+    errorType = e.errorType;
+    authn = e.authn;
+    authnReason = e.authnReason;
+    authnInferred = e.authnInferred;
+    authz = e.authz;
+    authzReason = e.authzReason;
+    authzInferred = e.authzInferred;
+    dependency = e.dependency;
+    dependencyReason = e.dependencyReason;
+    dependencyName = e.dependencyName;
+    dependencyStatus = e.dependencyStatus;
+    dependencyInferred = e.dependencyInferred;
+    tokenHash = e.tokenHash;
+    audience = e.audience;
+    actorChain = e.actorChain;
+    forwardedUntrusted = e.forwardedUntrusted;
+    attempts = e.attempts;
+    serverAddress = e.serverAddress;
+    rpcService = e.rpcService;
+    basis = e.basis;
+    layerTrace = false;
+    upstreamRequestId = null;
+    certHash = e.certHash;
+    certSerial = e.certSerial;
+    certSubject = e.certSubject;
+    malformedIds = null;
+    topic = e.topic;
+    partition = e.partition;
+    offset = e.offset;
+    consumerGroup = e.consumerGroup;
+    redelivered = e.redelivered;
+    links = Collections.emptyList();
+    linked = true;
+    hash = computeHash();
+  }
+
+  /**
+   * For a consumer event that processed several producer contexts ({@code identity.links}, a
+   * batch), one copy per link other than its own parent, to join each of those stories: a batch
+   * listener that failed failed every record in it. Empty for any other event.
+   */
+  List<CorrelationEvent> linkedCopies() {
+    if (name != EventName.CONSUMER || links.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<CorrelationEvent> copies = new ArrayList<>(links.size());
+    for (String link : links) {
+      // <trace.id>-<span.id>: 32 hex, a dash, 16 hex
+      if (link.length() != 49 || link.charAt(32) != '-') {
+        continue;
+      }
+      String t = EventParser.traceId(link.substring(0, 32));
+      String s = EventParser.spanId(link.substring(33));
+      if (t == null || s == null || !EventParser.isHex(t) || !EventParser.isHex(s)
+          || (t.equals(traceId) && s.equals(parentSpanId))) {
+        continue;
+      }
+      copies.add(new CorrelationEvent(this, t, s));
+    }
+    return copies;
   }
 
   /**
@@ -189,6 +293,13 @@ public final class CorrelationEvent {
     d.certHash = Certificates.hash(event.get(Fields.TLS_CLIENT_HASH_SHA256));
     d.certSerial = Certificates.serial(event.get(Fields.TLS_CLIENT_SERIAL_NUMBER));
     d.certSubject = Certificates.name(event.get(Fields.TLS_CLIENT_SUBJECT));
+    d.topic = event.get(Fields.MESSAGING_DESTINATION_NAME);
+    d.partition = event.get(Fields.MESSAGING_DESTINATION_PARTITION_ID);
+    Long offset = event.get(Fields.MESSAGING_KAFKA_OFFSET);
+    d.offset = offset == null || offset < 0 ? -1 : offset;
+    d.consumerGroup = event.get(Fields.MESSAGING_CONSUMER_GROUP_NAME);
+    d.redelivered = Boolean.TRUE.equals(event.get(Fields.MESSAGE_REDELIVERED));
+    d.links = event.get(Fields.LINKS);
     return new CorrelationEvent(d);
   }
 
@@ -196,7 +307,10 @@ public final class CorrelationEvent {
     return c == null ? null : c.code();
   }
 
-  /** Server (a request this hop received) or client (a call it made). */
+  /**
+   * Server (a request this hop received), client (a call it made); 1.1: producer (a message it
+   * sent), consumer (a message it processed).
+   */
   public EventName eventName() {
     return name;
   }
@@ -254,6 +368,33 @@ public final class CorrelationEvent {
     return name == EventName.CLIENT;
   }
 
+  /** A call this hop made: to another hop (client) or to a broker (producer). */
+  boolean isCall() {
+    return name == EventName.CLIENT || name == EventName.PRODUCER;
+  }
+
+  /** How the output names the kind of event: server, client, producer, consumer. */
+  String kind() {
+    switch (name) {
+      case CLIENT:
+        return "client";
+      case PRODUCER:
+        return "producer";
+      case CONSUMER:
+        return "consumer";
+      default:
+        return "server";
+    }
+  }
+
+  boolean isProducer() {
+    return name == EventName.PRODUCER;
+  }
+
+  boolean isConsumer() {
+    return name == EventName.CONSUMER;
+  }
+
   /** The status as written in output: the HTTP code, else the gRPC status name. */
   String statusText() {
     if (httpStatus != 0) {
@@ -304,7 +445,14 @@ public final class CorrelationEvent {
         && audience.equals(e.audience)
         && actorChain.equals(e.actorChain)
         && Objects.equals(serverAddress, e.serverAddress)
-        && Objects.equals(rpcService, e.rpcService);
+        && Objects.equals(rpcService, e.rpcService)
+        && offset == e.offset
+        && redelivered == e.redelivered
+        && linked == e.linked
+        && Objects.equals(topic, e.topic)
+        && Objects.equals(partition, e.partition)
+        && Objects.equals(consumerGroup, e.consumerGroup)
+        && links.equals(e.links);
   }
 
   @Override
@@ -328,6 +476,8 @@ public final class CorrelationEvent {
     h = 31 * h + Objects.hashCode(dependency);
     h = 31 * h + Objects.hashCode(dependencyReason);
     h = 31 * h + Objects.hashCode(tokenHash);
+    h = 31 * h + Long.hashCode(offset);
+    h = 31 * h + Objects.hashCode(consumerGroup);
     return h;
   }
 
@@ -386,5 +536,12 @@ public final class CorrelationEvent {
     String certSubject;
     /** The id fields whose values were malformed and left out, comma-separated, or null. */
     String malformedIds;
+    String topic;
+    String partition;
+    long offset = -1;
+    String consumerGroup;
+    boolean redelivered;
+    List<String> links;
+    boolean linked;
   }
 }

@@ -49,8 +49,19 @@ public final class Correlator {
    * 30 s window holds at ordinary rates.
    */
   public static final int DEFAULT_MAX_IN_FLIGHT = 100_000;
+  /**
+   * Event time a request that sent a message stays open after its last event, for the consumers
+   * of every group to log (they may run minutes after the send).
+   */
+  public static final Duration DEFAULT_MESSAGE_WINDOW = Duration.ofMinutes(5);
+  /** Dead-letter topic names: one {@code *} stands for the original topic; any case. */
+  public static final List<String> DEFAULT_DEAD_LETTER_TOPICS = DeadLetterTopics.DEFAULT_PATTERNS;
 
   private final long windowMillis;
+  private final long messageWindowMillis;
+  private final DeadLetterTopics deadLetters;
+  private final String closedByWindow;
+  private final String closedByMessageWindow;
   private final int maxEvents;
   private final int maxInFlight;
   private final Consumer<? super RequestVerdict> consumer;
@@ -62,8 +73,9 @@ public final class Correlator {
   private final Map<String, Pending> byEdge = new HashMap<>();
 
   // Requests in the order they last received an event: the head is always the next to finish.
-  private Pending head;
-  private Pending tail;
+  private final Queue open = new Queue();
+  // Requests past the window that sent a message, waiting for its consumers, in the same order.
+  private final Queue waiting = new Queue();
   private int inFlight;
   private long watermark = Times.NONE;
   private final EventClock clock;
@@ -78,6 +90,11 @@ public final class Correlator {
 
   private Correlator(Builder b) {
     this.windowMillis = b.window.toMillis();
+    this.messageWindowMillis = Math.max(windowMillis, b.messageWindow.toMillis());
+    this.deadLetters = b.deadLetters;
+    this.closedByWindow = "within the " + shown(b.window) + " window";
+    this.closedByMessageWindow = "within the " + shown(Duration.ofMillis(messageWindowMillis))
+        + " message window";
     this.clock = new EventClock();
     this.maxEvents = b.maxEvents;
     this.maxInFlight = b.maxInFlight;
@@ -98,6 +115,14 @@ public final class Correlator {
     if (e == null) {
       return;
     }
+    add(e);
+    // A batch consumer's event joins the story of every producer context it processed.
+    for (CorrelationEvent copy : e.linkedCopies()) {
+      add(copy);
+    }
+  }
+
+  private void add(CorrelationEvent e) {
     if (e.timestamp != Times.NONE) {
       boolean first = watermark == Times.NONE;
       // Not e.timestamp itself: one line far in the future, or a host whose clock is hours off,
@@ -105,7 +130,7 @@ public final class Correlator {
       watermark = clock.observe(e.timestamp);
       if (first) {
         // Requests opened before any time was seen start their window now.
-        for (Pending p = head; p != null; p = p.next) {
+        for (Pending p = open.head; p != null; p = p.next) {
           p.touched = watermark;
         }
       }
@@ -124,7 +149,7 @@ public final class Correlator {
     g = join(g, byEdge, e.edgeId);
     if (g == null) {
       g = new Pending();
-      append(g);
+      open.append(g);
       inFlight++;
     }
     if (g.contains(e)) {
@@ -135,6 +160,10 @@ public final class Correlator {
       g.events.add(e);
       accepted++;
       register(e, g);
+      if (e.isProducer() && !Classification.clientFailed(e)
+          && !deadLetters.isDeadLetter(e.topic)) {
+        g.sentMessage = true;
+      }
     }
     if (e.timestamp != Times.NONE && e.timestamp > g.latest) {
       g.latest = e.timestamp;
@@ -145,8 +174,11 @@ public final class Correlator {
 
   /** Finishes every request still open; call at the end of input. */
   public void finish() {
-    while (head != null) {
-      complete(head);
+    while (waiting.head != null) {
+      complete(waiting.head, "before the input ended");
+    }
+    while (open.head != null) {
+      complete(open.head, "before the input ended");
     }
   }
 
@@ -219,6 +251,7 @@ public final class Correlator {
   private Pending merge(Pending a, Pending b) {
     Pending big = a.events.size() >= b.events.size() ? a : b;
     Pending small = big == a ? b : a;
+    big.sentMessage |= small.sentMessage;
     for (CorrelationEvent e : small.events) {
       if (big.events.size() >= maxEvents) {
         dropped++;
@@ -230,7 +263,7 @@ public final class Correlator {
       register(e, big);
     }
     small.events.clear();
-    unlink(small);
+    small.queue.unlink(small);
     inFlight--;
     return big;
   }
@@ -268,32 +301,43 @@ public final class Correlator {
   // ---- finishing --------------------------------------------------------------------------
 
   private void expire() {
-    while (inFlight > maxInFlight && head != null) {
+    while (inFlight > maxInFlight && (waiting.head != null || open.head != null)) {
       finishedEarly++;
-      complete(head);
+      // Those waiting for consumers have waited longest.
+      complete(waiting.head != null ? waiting.head : open.head,
+          "before it was finished early (more requests open than the in-flight bound)");
     }
     if (watermark == Times.NONE) {
       return;
     }
     long limit = watermark - windowMillis;
-    while (head != null && head.touched < limit) {
-      Pending g = head;
+    while (open.head != null && open.head.touched < limit) {
+      Pending g = open.head;
       // Its events were more than a window ahead of the clock when they came (the first lines
       // after a gap in the logs): once the clock is within a window of them, their own time
       // counts. An outlier hours ahead never is.
       long own = g.latest <= watermark + windowMillis ? Math.min(g.latest, watermark) : Times.NONE;
       if (own >= limit && own - g.touched > windowMillis) {
         g.touched = own;
-        unlink(g);
-        append(g);
+        open.unlink(g);
+        open.append(g);
         continue;
       }
-      complete(g);
+      if (g.sentMessage && messageWindowMillis > windowMillis) {
+        open.unlink(g);
+        waiting.append(g);
+        continue;
+      }
+      complete(g, closedByWindow);
+    }
+    long messageLimit = watermark - messageWindowMillis;
+    while (waiting.head != null && waiting.head.touched < messageLimit) {
+      complete(waiting.head, closedByMessageWindow);
     }
   }
 
-  private void complete(Pending g) {
-    unlink(g);
+  private void complete(Pending g, String closedBy) {
+    g.queue.unlink(g);
     inFlight--;
     for (CorrelationEvent e : g.events) {
       unregister(e, g);
@@ -303,7 +347,7 @@ public final class Correlator {
     }
     RequestVerdict v;
     try {
-      v = Analysis.analyze(g.events);
+      v = Analysis.analyze(g.events, deadLetters, closedBy);
     } catch (RuntimeException | StackOverflowError bug) {
       // Never let one odd request end the run; it is reported, and counted.
       analysisFailures++;
@@ -328,36 +372,62 @@ public final class Correlator {
       t = time - watermark > windowMillis ? watermark + windowMillis : time;
     }
     g.touched = t;
-    if (g != tail) {
-      unlink(g);
-      append(g);
+    if (g.queue != open || g != open.tail) {
+      g.queue.unlink(g);
+      open.append(g);
     }
   }
 
-  private void append(Pending g) {
-    g.prev = tail;
-    g.next = null;
-    if (tail != null) {
-      tail.next = g;
-    } else {
-      head = g;
+  /** "30s", "5m", "500ms": a window as the command line takes it. */
+  static String shown(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000L == 0) {
+      return ms / 3_600_000L + "h";
     }
-    tail = g;
+    if (ms % 60_000L == 0) {
+      return ms / 60_000L + "m";
+    }
+    if (ms % 1000L == 0) {
+      return ms / 1000L + "s";
+    }
+    return ms + "ms";
   }
 
-  private void unlink(Pending g) {
-    if (g.prev != null) {
-      g.prev.next = g.next;
-    } else if (head == g) {
-      head = g.next;
+  /** Requests in the order they last received an event. */
+  private static final class Queue {
+    Pending head;
+    Pending tail;
+
+    void append(Pending g) {
+      g.queue = this;
+      g.prev = tail;
+      g.next = null;
+      if (tail != null) {
+        tail.next = g;
+      } else {
+        head = g;
+      }
+      tail = g;
     }
-    if (g.next != null) {
-      g.next.prev = g.prev;
-    } else if (tail == g) {
-      tail = g.prev;
+
+    void unlink(Pending g) {
+      if (g.queue != this) {
+        return;
+      }
+      if (g.prev != null) {
+        g.prev.next = g.next;
+      } else if (head == g) {
+        head = g.next;
+      }
+      if (g.next != null) {
+        g.next.prev = g.prev;
+      } else if (tail == g) {
+        tail = g.prev;
+      }
+      g.prev = null;
+      g.next = null;
+      g.queue = null;
     }
-    g.prev = null;
-    g.next = null;
   }
 
   /** The events of one request in flight. */
@@ -365,7 +435,10 @@ public final class Correlator {
     final ArrayList<CorrelationEvent> events = new ArrayList<>(4);
     Pending prev;
     Pending next;
+    Queue queue;
     long touched;
+    /** It holds a send the broker acknowledged: its consumers may log minutes later. */
+    boolean sentMessage;
     /** The latest event time of the request itself, or {@link Times#NONE}. */
     long latest = Times.NONE;
 
@@ -383,6 +456,8 @@ public final class Correlator {
   /** Configures a {@link Correlator}. */
   public static final class Builder {
     private Duration window = DEFAULT_WINDOW;
+    private Duration messageWindow = DEFAULT_MESSAGE_WINDOW;
+    private DeadLetterTopics deadLetters = DeadLetterTopics.DEFAULT;
     private int maxEvents = DEFAULT_MAX_EVENTS_PER_REQUEST;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Consumer<? super RequestVerdict> consumer;
@@ -395,6 +470,40 @@ public final class Correlator {
         throw new IllegalArgumentException("window must be positive: " + window);
       }
       this.window = window;
+      return this;
+    }
+
+    /**
+     * Event time a request that sent a message (a producer event the broker acknowledged) stays
+     * open after its last event, for the consumers of every group to log; a message none consumed
+     * by then is reported as not consumed. Positive; a value below {@link #window} means the
+     * window. Such requests count against {@link #maxInFlight}, and are the first finished early.
+     */
+    public Builder messageWindow(Duration window) {
+      if (window == null || window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("messageWindow must be positive: " + window);
+      }
+      this.messageWindow = window;
+      return this;
+    }
+
+    /**
+     * The names of dead-letter topics, replacing {@link #DEFAULT_DEAD_LETTER_TOPICS}: each a
+     * pattern with exactly one {@code *} standing for the original topic ({@code *.DLT},
+     * {@code dlq-*}), matched in any case. A send to such a topic from inside a delivery is that
+     * delivery's fate, not a message of its own.
+     */
+    public Builder deadLetterTopics(List<String> patterns) {
+      if (patterns == null) {
+        throw new IllegalArgumentException("deadLetterTopics: null");
+      }
+      for (String p : patterns) {
+        if (!DeadLetterTopics.valid(p)) {
+          throw new IllegalArgumentException(
+              "a dead-letter topic pattern needs exactly one * and a name around it: " + p);
+        }
+      }
+      this.deadLetters = new DeadLetterTopics(List.copyOf(patterns));
       return this;
     }
 

@@ -158,8 +158,8 @@ final class EventParser {
   }
 
   private void readArray(JsonParser p, String key) throws IOException {
-    boolean wanted =
-        key.equals(Fields.TOKEN_AUDIENCE.key()) || key.equals(Fields.TOKEN_ACTOR_CHAIN.key());
+    boolean wanted = key.equals(Fields.TOKEN_AUDIENCE.key())
+        || key.equals(Fields.TOKEN_ACTOR_CHAIN.key()) || key.equals(Fields.LINKS.key());
     List<String> items = wanted ? new ArrayList<>(2) : null;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -179,6 +179,8 @@ final class EventParser {
       List<String> list = Collections.unmodifiableList(items);
       if (key.equals(Fields.TOKEN_AUDIENCE.key())) {
         d.audience = list;
+      } else if (key.equals(Fields.LINKS.key())) {
+        d.links = list;
       } else {
         d.actorChain = list;
       }
@@ -212,6 +214,10 @@ final class EventParser {
           d.name = EventName.SERVER;
         } else if (EventName.CLIENT.code().equals(n) || "client".equals(n)) {
           d.name = EventName.CLIENT;
+        } else if (EventName.PRODUCER.code().equals(n)) {
+          d.name = EventName.PRODUCER;
+        } else if (EventName.CONSUMER.code().equals(n)) {
+          d.name = EventName.CONSUMER;
         } else {
           foreignEventName = true;
         }
@@ -331,6 +337,26 @@ final class EventParser {
       case TLS_CLIENT_SUBJECT:
         d.certSubject = intern(Certificates.name(text(p, t)));
         break;
+      case MESSAGING_DESTINATION_NAME:
+        d.topic = intern(text(p, t));
+        break;
+      case MESSAGING_PARTITION:
+        d.partition = intern(text(p, t));
+        break;
+      case MESSAGING_KAFKA_OFFSET:
+        long offset = integer(p, t);
+        d.offset = offset >= 0 ? offset : -1;
+        break;
+      case MESSAGING_CONSUMER_GROUP:
+        d.consumerGroup = intern(text(p, t));
+        break;
+      case MESSAGE_REDELIVERED:
+        d.redelivered = bool(p, t);
+        break;
+      case LINKS:
+        String link = text(p, t);
+        d.links = link == null ? null : Collections.singletonList(link);
+        break;
       default:
         break;
     }
@@ -389,7 +415,7 @@ final class EventParser {
       return;
     }
     d.traceId = share(trace);
-    if (d.name == EventName.CLIENT) {
+    if (d.name == EventName.CLIENT || d.name == EventName.PRODUCER) {
       if (d.spanId == null) {
         d.spanId = share(span);
       }

@@ -14,8 +14,9 @@ import java.util.PriorityQueue;
  * Reads events from one or more inputs of JSON lines, merged into one sequence ordered by time.
  *
  * <p>Each input is read line by line; gzip is detected by its magic bytes. A line is an event when
- * it is a JSON object whose {@code event.name} is {@code identity.server} or
- * {@code identity.client}, or, for the access logs of proxies and gateways, when it has no
+ * it is a JSON object whose {@code event.name} is {@code identity.server},
+ * {@code identity.client} or (1.1) {@code identity.producer} or {@code identity.consumer}, or,
+ * for the access logs of proxies and gateways, when it has no
  * {@code event.name} but a {@code service.name} and a {@code trace.id} or
  * {@code identity.request.id} (a server-side hop). Other lines are skipped and counted: lines that
  * are not JSON, or not an object ({@link #malformedLines()}), and objects that are not identity

@@ -35,6 +35,10 @@ final class HopCall {
   /** What the call is addressed to, so that retries of one target group together. */
   String target() {
     if (client != null) {
+      if (client.isProducer()) {
+        // Every send is its own record: never an attempt of another.
+        return "message " + client.topic + " " + client.spanId + " " + client.timestamp;
+      }
       if (client.serverAddress != null) {
         return client.serverAddress;
       }

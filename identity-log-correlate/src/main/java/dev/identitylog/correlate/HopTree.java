@@ -20,8 +20,9 @@ import java.util.Set;
  * mesh, backend) and start time. Links by span always win over times, so clock skew between hosts
  * cannot reorder hops the parent chain orders.
  *
- * <p>Only server and client events make hops and calls today; another kind of event (a message
- * producer or consumer) becomes a hop by one more case where {@link #build} sorts events.
+ * <p>1.1 message events: a producer event is a call (to a broker) of the hop that sent the
+ * record, and each consumer event a hop under it, by span only (a delivery's parent span is the
+ * send's span); several groups and deliveries hang under one send ({@link MessageFates}).
  */
 final class HopTree {
   private static final Comparator<CorrelationEvent> BY_TIME =
@@ -44,7 +45,7 @@ final class HopTree {
     List<CorrelationEvent> servers = new ArrayList<>();
     List<CorrelationEvent> clients = new ArrayList<>();
     for (CorrelationEvent e : events) {
-      (e.isClient() ? clients : servers).add(e);
+      (e.isCall() ? clients : servers).add(e);
     }
     servers.sort(BY_TIME);
     clients.sort(BY_TIME);
@@ -111,13 +112,14 @@ final class HopTree {
 
     // Then under a call that names it.
     for (HopNode n : nodes) {
-      if (n.parent != null || n.service == null) {
-        continue;
+      if (n.parent != null || n.service == null || (n.server != null && n.server.isConsumer())) {
+        continue; // a delivery joins its send by span only: a name says nothing about a record
       }
       HopCall best = null;
       long bestDistance = Long.MAX_VALUE;
       for (HopCall c : calls) {
-        if (!c.callees.isEmpty() || c.caller == n || !names(c.client, n.service)) {
+        if (!c.callees.isEmpty() || c.caller == n || c.client.isProducer()
+            || !names(c.client, n.service)) {
           continue;
         }
         long distance =
@@ -157,12 +159,12 @@ final class HopTree {
         HopCall open = null;
         int openCalls = 0;
         for (HopCall c : v.calls) {
-          if (c.client != null && c.callees.isEmpty()) {
+          if (c.client != null && c.callees.isEmpty() && !c.client.isProducer()) {
             open = c;
             openCalls++;
           }
         }
-        if (openCalls != 1) {
+        if (openCalls != 1 || (u.server != null && u.server.isConsumer())) {
           open = new HopCall(v, null);
           v.calls.add(open);
         }

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>{@link #toJson()} writes one flat object: {@code trace.id}, {@code trace.ids} (only when the
  * hops carry several), {@code identity.request.id}, {@code timestamp} (when the request started),
- * {@code hops} (outermost first), {@code verdict}, {@code verdict.hop}, {@code verdict.reason},
+ * {@code hops} (outermost first), {@code messages} (1.1, only when it sent any),
+ * {@code verdict}, {@code verdict.hop}, {@code verdict.reason},
  * {@code verdict.evidence}. Absent values are omitted.
  */
 public final class RequestVerdict {
@@ -22,6 +23,7 @@ public final class RequestVerdict {
   private final List<String> requestIds;
   private final long start;
   private final List<Hop> hops;
+  private final List<MessageFate> messages;
   private final Verdict verdict;
   private final String verdictHop;
   private final String verdictReason;
@@ -33,6 +35,7 @@ public final class RequestVerdict {
       List<String> requestIds,
       long start,
       List<Hop> hops,
+      List<MessageFate> messages,
       Verdict verdict,
       String verdictHop,
       String verdictReason,
@@ -43,6 +46,7 @@ public final class RequestVerdict {
     this.requestId = requestIds.isEmpty() ? null : requestIds.get(0);
     this.start = start;
     this.hops = List.copyOf(hops);
+    this.messages = List.copyOf(messages);
     this.verdict = verdict;
     this.verdictHop = verdictHop;
     this.verdictReason = verdictReason;
@@ -84,6 +88,14 @@ public final class RequestVerdict {
   /** One entry per event (server and client), outermost first. */
   public List<Hop> hops() {
     return hops;
+  }
+
+  /**
+   * 1.1: the messages the request sent (or whose deliveries joined it), each with its groups and
+   * fate, in order of sending; empty when it sent none.
+   */
+  public List<MessageFate> messages() {
+    return messages;
   }
 
   public Verdict verdict() {
@@ -145,6 +157,17 @@ public final class RequestVerdict {
       hops.get(i).appendJson(sb, traceId);
     }
     sb.append(']');
+    if (!messages.isEmpty()) {
+      Json.key(sb, "messages");
+      sb.append('[');
+      for (int i = 0; i < messages.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        messages.get(i).appendJson(sb);
+      }
+      sb.append(']');
+    }
     Json.member(sb, "verdict", verdict.code());
     Json.member(sb, "verdict.hop", verdictHop);
     Json.member(sb, "verdict.reason", verdictReason);
@@ -224,6 +247,16 @@ public final class RequestVerdict {
       return e.dependencyName;
     }
 
+    /** 1.1, message events: {@code messaging.destination.name}, or {@code null}. */
+    public String topic() {
+      return e.topic;
+    }
+
+    /** 1.1, consumer events: {@code messaging.consumer.group.name}, or {@code null}. */
+    public String consumerGroup() {
+      return e.consumerGroup;
+    }
+
     /** {@code identity.token.hash} of the token this hop saw (server) or sent (client). */
     public String tokenHash() {
       return e.tokenHash;
@@ -233,7 +266,7 @@ public final class RequestVerdict {
       sb.append('{');
       Json.member(sb, "service", e.service);
       Json.member(sb, "layer", e.layer == null ? null : e.layer.code());
-      Json.member(sb, "event", e.isClient() ? "client" : "server");
+      Json.member(sb, "event", e.kind());
       if (e.traceId != null && !e.traceId.equals(requestTrace)) {
         Json.member(sb, "trace.id", e.traceId);
       }
@@ -256,6 +289,20 @@ public final class RequestVerdict {
       }
       if (e.forwardedUntrusted) {
         Json.member(sb, "forwarded.untrusted", true);
+      }
+      if (e.isProducer() || e.isConsumer()) {
+        Json.member(sb, "topic", e.topic);
+        Json.member(sb, "partition", e.partition);
+        if (e.offset >= 0) {
+          Json.member(sb, "offset", e.offset);
+        }
+        Json.member(sb, "group", e.consumerGroup);
+        if (e.redelivered) {
+          Json.member(sb, "redelivered", true);
+        }
+        if (e.linked) {
+          Json.member(sb, "linked", true);
+        }
       }
       sb.append('}');
     }

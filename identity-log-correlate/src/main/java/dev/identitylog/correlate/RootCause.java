@@ -57,7 +57,15 @@ final class RootCause {
   }
 
   private Cause evaluateCall(HopNode n, HopCall call, int depth) {
+    if (call.client != null && call.client.isProducer()) {
+      // A send: the broker's answer is all the request waited for; its consumers ran after it
+      // (MessageFates).
+      return clientFailed(call.client) ? MessageFates.sendCause(n, call) : null;
+    }
     HopNode callee = call.lastCallee();
+    if (callee != null && callee.server != null && callee.server.isConsumer()) {
+      return null; // a delivery whose send was not logged: told by MessageFates
+    }
     if (callee != null) {
       Cause inner = evaluate(callee, depth + 1);
       if (inner != null) {
@@ -101,7 +109,7 @@ final class RootCause {
   }
 
   /** The failure a hop's own event shows, when nothing inside it explains it. */
-  private Cause own(HopNode n) {
+  Cause own(HopNode n) {
     CorrelationEvent e = n.server;
     if (e == null) {
       return null;

@@ -103,7 +103,7 @@ final class Wording {
       s = s == null ? new StringBuilder("; ") : s.append("; ");
       s.append(e.service != null ? e.service : "(unnamed service)").append(" logged a malformed ")
           .append(e.malformedIds).append(" (")
-          .append(e.isClient() ? "client" : "server").append(" event), left out of the joins");
+          .append(e.kind()).append(" event), left out of the joins");
     }
     return s == null ? null : s.toString();
   }

@@ -18,10 +18,16 @@ final class Run {
   }
 
   static Run of(List<String> lines, Duration window) {
+    return of(lines, b -> b.window(window));
+  }
+
+  static Run of(List<String> lines, java.util.function.Consumer<Correlator.Builder> options) {
     Run r = new Run();
     try (EventStream s = EventStream.of(new StringReader(String.join("\n", lines) + "\n"))) {
       r.stream = s;
-      r.correlator = Correlator.builder().window(window).onVerdict(r.verdicts::add).build();
+      Correlator.Builder b = Correlator.builder().onVerdict(r.verdicts::add);
+      options.accept(b);
+      r.correlator = b.build();
       for (CorrelationEvent e; (e = s.next()) != null; ) {
         r.correlator.accept(e);
       }
