@@ -96,6 +96,10 @@ public class JettyPipelineBenchmark {
     return out.lines();
   }
 
+  CountingOutputStream out() {
+    return out;
+  }
+
   /** One Jetty server with a local connector and one kept-alive connection into it. */
   static final class Jetty {
     private final Server server = new Server();
