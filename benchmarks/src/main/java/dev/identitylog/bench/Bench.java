@@ -32,7 +32,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Arguments: {@code --quick} (short runs, under ten minutes with the build), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
  * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
- * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all).
+ * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording
+ * of each server JVM beside its logs).
  */
 public final class Bench {
   private Bench() {}
