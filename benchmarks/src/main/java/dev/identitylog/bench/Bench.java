@@ -32,7 +32,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Arguments: {@code --quick} (short runs, under ten minutes with the build), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
  * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
- * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all).
+ * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording
+ * of each server JVM beside its logs).
  */
 public final class Bench {
   private Bench() {}
@@ -41,6 +42,7 @@ public final class Bench {
     boolean quick = false;
     boolean jmh = true;
     boolean load = true;
+    boolean jfr = false;
     Path outDir = Path.of("benchmarks", "target", "bench");
     int rounds = 3;
     int warmup = -1;
@@ -56,6 +58,9 @@ public final class Bench {
           break;
         case "--no-load":
           load = false;
+          break;
+        case "--jfr":
+          jfr = true;
           break;
         case "--out":
           outDir = Path.of(args[++i]);
@@ -86,7 +91,7 @@ public final class Bench {
     if (load) {
       LoadHarness.Settings settings = new LoadHarness.Settings(rounds,
           warmup >= 0 ? warmup : quick ? 3 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
-          outDir.resolve("load"), configurations);
+          outDir.resolve("load"), configurations, jfr);
       samples = new LoadHarness(settings, out).run();
     }
     report(out, pipeline, samples);
@@ -137,19 +142,23 @@ public final class Bench {
     if (!samples.isEmpty()) {
       out.println();
       out.println("Whole server, medians of " + samples.values().iterator().next().size() + " rounds");
-      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  emitter us  server busy");
+      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  emitter us  server busy"
+          + "  alloc B/req  ctx sw/req  jit ms");
       for (Map.Entry<Configuration, List<Sample>> e : samples.entrySet()) {
         medians.put(e.getKey(), new double[] {
             median(e.getValue(), s -> s.requestsPerSecond), median(e.getValue(), s -> s.p99Millis),
             median(e.getValue(), s -> s.cpuMicrosPerRequest), median(e.getValue(), s -> s.serverUtilisation),
-            median(e.getValue(), s -> s.emitterMicrosPerRequest)});
+            median(e.getValue(), s -> s.emitterMicrosPerRequest),
+            median(e.getValue(), s -> s.bytesPerRequest), median(e.getValue(), s -> s.switchesPerRequest),
+            median(e.getValue(), s -> s.jitMillis)});
       }
       for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
         double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
         double[] m = e.getValue();
-        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.1f %11.0f%%%n", e.getKey().id(), m[0],
+        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f%n",
+            e.getKey().id(), m[0],
             base == null ? Double.NaN : m[0] / base[0], m[1], m[2],
-            base == null ? Double.NaN : m[2] - base[2], m[4], m[3] * 100);
+            base == null ? Double.NaN : m[2] - base[2], m[4], m[3] * 100, m[5], m[6], m[7]);
       }
     }
     double[] none = medians.getOrDefault(Configuration.NO_FILTER, nan());

@@ -23,6 +23,11 @@ class HarnessWiringTest {
   }
 
   @Test
+  void theJettyBenchmarkServesThroughRealJettyAndWritesOneEvent() throws Exception {
+    assertThat(PipelineSmoke.runJettyEachOnce()).isEqualTo(1);
+  }
+
+  @Test
   void everyServerConfigurationServesAndWritesItsEvents(@TempDir Path dir) throws Exception {
     for (LoadSmoke.Result r : LoadSmoke.runEachOnce(dir)) {
       assertThat(r.status).as(r.configuration.id()).isEqualTo(200);

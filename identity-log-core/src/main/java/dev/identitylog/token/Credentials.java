@@ -49,16 +49,29 @@ public final class Credentials {
    *     hold exactly one word after the scheme
    */
   public static String bearerToken(String authorizationHeader) {
+    long region = bearerTokenRegion(authorizationHeader);
+    return region < 0
+        ? null
+        : authorizationHeader.substring((int) (region >>> 32), (int) region);
+  }
+
+  /**
+   * Where {@link #bearerToken(String)} finds the token, without cutting it out: the start index
+   * in the high 32 bits and the end index (exclusive) in the low 32 bits, or -1 when {@link
+   * #bearerToken(String)} would answer {@code null}. For {@link TokenInspector#inspect(String,
+   * int, int)}, which looks a warm token up in its header.
+   */
+  public static long bearerTokenRegion(String authorizationHeader) {
     String h = authorizationHeader;
     if (h == null) {
-      return null;
+      return -1;
     }
     int len = h.length();
     int schemeStart = skipSpace(h, 0);
     int schemeEnd = wordEnd(h, schemeStart);
     if (!isScheme(h, schemeStart, schemeEnd, "Bearer")
         && !isScheme(h, schemeStart, schemeEnd, "DPoP")) {
-      return null;
+      return -1;
     }
     int start = skipSpace(h, schemeEnd);
     int end = len;
@@ -66,9 +79,9 @@ public final class Credentials {
       end--;
     }
     if (start == schemeEnd || start == end || wordEnd(h, start) != end) {
-      return null; // no separator, no token, or more than one word after the scheme
+      return -1; // no separator, no token, or more than one word after the scheme
     }
-    return h.substring(start, end);
+    return ((long) start << 32) | end;
   }
 
   /**

@@ -34,22 +34,29 @@ final class ServletInboundRequest implements HttpServerRequest {
    * Every line of the header, joined with {@code ","} (the core's contract): {@code getHeader}
    * gives only the first line, which a client controls when a proxy appends its own line.
    * Containers look request headers up case-insensitively (Servlet specification 3.1).
+   *
+   * <p>The core asks for about twenty headers per request (trace formats, forwarded identity,
+   * request ids) of which a request carries two or three. {@code getHeader} answers an absent one
+   * without allocating, while {@code getHeaders} builds an enumeration (on Jetty 12 two objects and
+   * a scan of all fields) even for a header that is not there; so the lines are enumerated only for
+   * a header that is present.
    */
   @Override
   public String header(String name) {
     try {
+      String first = request.getHeader(name);
+      if (first == null) {
+        return null; // absent: no line at all (getHeader answers the first line when there is one)
+      }
       Enumeration<String> lines = request.getHeaders(name);
-      if (lines == null) {
-        return request.getHeader(name); // a container that does not give the lines (Servlet 6)
+      if (lines == null || !lines.hasMoreElements()) {
+        return first; // a container that does not give the lines (Servlet 6)
       }
+      String line = lines.nextElement();
       if (!lines.hasMoreElements()) {
-        return null;
+        return line;
       }
-      String first = lines.nextElement();
-      if (!lines.hasMoreElements()) {
-        return first;
-      }
-      StringBuilder joined = new StringBuilder(first);
+      StringBuilder joined = new StringBuilder(line);
       while (lines.hasMoreElements()) {
         joined.append(',').append(lines.nextElement());
       }

@@ -24,6 +24,8 @@ final class Fakes {
   Error fatal;
   int status = 200;
   boolean committed;
+  /** Calls of {@code getHeaders}, which builds an enumeration on a real container. */
+  int headerEnumerations;
 
   HttpServletRequest request() {
     InvocationHandler h = (proxy, method, args) -> {
@@ -37,6 +39,12 @@ final class Fakes {
       switch (name) {
         case "getHeader":
           return requestHeaders.get(((String) args[0]).toLowerCase(Locale.ROOT));
+        case "getHeaders":
+          headerEnumerations++;
+          String value = requestHeaders.get(((String) args[0]).toLowerCase(Locale.ROOT));
+          return value == null
+              ? java.util.Collections.emptyEnumeration()
+              : java.util.Collections.enumeration(java.util.List.of(value));
         case "getMethod":
           return "GET";
         case "getRequestURI":

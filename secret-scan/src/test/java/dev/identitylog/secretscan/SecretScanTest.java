@@ -83,6 +83,15 @@ class SecretScanTest {
   }
 
   @Test
+  void theLoadHarnessRunsAreNotScannedButTheRestOfItsModuleIs() throws IOException {
+    write("benchmarks/target/bench/load/identity-log-r1/events.jsonl", "-----BEGIN EC PRIVATE KEY-----");
+    write("benchmarks/target/surefire-reports/bench/x.txt", "-----BEGIN EC PRIVATE KEY-----");
+    SecretScan scan = SecretScan.run(root);
+    assertThat(scan.findings()).containsExactly(
+        path("benchmarks/target/surefire-reports/bench/x.txt") + ":1: PRIVATE_KEY (PEM block)");
+  }
+
+  @Test
   void cleanTreeIsClean() throws IOException {
     plant("core", "TOKEN", TOKEN);
     write("core/target/surefire-reports/dev.x.T-output.txt", "identity.token.hash=0123456789abcdef");

@@ -38,4 +38,22 @@ public final class PipelineSmoke {
     b.tearDown();
     return counts;
   }
+
+  /**
+   * Runs each {@link JettyPipelineBenchmark} method once (two requests through real Jetty, one
+   * through the filter); the event lines written, once the teardown has checked their count.
+   */
+  public static long runJettyEachOnce() throws Exception {
+    JettyPipelineBenchmark b = new JettyPipelineBenchmark();
+    b.setUp();
+    try {
+      if (b.noFilter() != 200 || b.identityLog() != 200) {
+        throw new IllegalStateException("a Jetty benchmark call did not answer 200");
+      }
+      JettyCost.awaitLines(b.out(), 1);
+      return b.linesWritten();
+    } finally {
+      b.tearDown();
+    }
+  }
 }

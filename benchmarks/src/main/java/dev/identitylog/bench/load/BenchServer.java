@@ -33,7 +33,8 @@ import org.zalando.logbook.servlet.LogbookFilter;
 
 /**
  * One Jetty 12 server in one configuration, run in its own JVM by the load harness. Prints {@code
- * READY <port>} when it listens; on {@code stop} (or end of input) it stops, flushes its log files
+ * READY <port>} when it listens; on {@code stats} it prints {@code STATS allocated=<bytes>
+ * served=<n> jit_ms=<n>}; on {@code stop} (or end of input) it stops, flushes its log files
  * and prints {@code STOPPED served=<n> dropped=<n>}.
  *
  * <pre>
@@ -64,12 +65,27 @@ public final class BenchServer {
     System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null && !line.equals("stop"); line = in.readLine()) {
-      // only "stop" means anything
+      if (line.equals("stats")) {
+        System.out.println(stats(s.served()));
+        System.out.flush();
+      }
     }
     s.stop();
     logback.stop();
     System.out.println("STOPPED served=" + s.served() + " dropped=" + s.dropped());
     System.out.flush();
+  }
+
+  /**
+   * What the process has done so far, in counts that a busy machine does not inflate: bytes
+   * allocated by all threads, requests served, and milliseconds spent compiling (JIT).
+   */
+  static String stats(long served) {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    return "STATS allocated=" + threads.getTotalThreadAllocatedBytes() + " served=" + served
+        + " jit_ms=" + jit;
   }
 
   static LoggerContext configureLogging(Configuration configuration, Path work) {

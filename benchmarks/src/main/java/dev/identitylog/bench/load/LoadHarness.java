@@ -34,11 +34,18 @@ import java.util.stream.Stream;
 public final class LoadHarness {
   /**
    * Warm-up lasts until the server has answered this many requests (so that the JIT has compiled
-   * the request path: C2 compiles after about 10 000 calls), in phases of the warm-up time, at
-   * most {@link #MAX_WARMUP_CHUNKS} of them. A quiet machine gets there in the first phase.
+   * the request path: C2 compiles after about 10 000 calls) and its JIT has gone quiet, in phases
+   * of the warm-up time, at most {@link #MAX_WARMUP_CHUNKS} of them.
    */
   static final long MIN_WARMUP_REQUESTS = 30_000;
-  static final int MAX_WARMUP_CHUNKS = 4;
+  static final int MAX_WARMUP_CHUNKS = 6;
+  /**
+   * The JIT counts as quiet when it compiled for at most this share of a warm-up phase. Without
+   * this rule a quick run measured compilation: a JFR recording of the identity-log server showed
+   * C2 still compiling and recompiling (after deoptimisations) the library's and Jetty's request
+   * path seconds after 30 000 requests, and that CPU was counted against the library.
+   */
+  static final double QUIET_JIT_SHARE = 0.02;
 
   private final Settings settings;
   private final PrintStream out;
@@ -62,15 +69,23 @@ public final class LoadHarness {
     final int connections;
     final Path workDir;
     final List<Configuration> configurations;
+    /** Record each server JVM with JFR, warm-up included ({@code server.jfr} beside its logs). */
+    final boolean jfr;
 
     public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
         List<Configuration> configurations) {
+      this(rounds, warmupSeconds, measureSeconds, connections, workDir, configurations, false);
+    }
+
+    public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
+        List<Configuration> configurations, boolean jfr) {
       this.rounds = rounds;
       this.warmupSeconds = warmupSeconds;
       this.measureSeconds = measureSeconds;
       this.connections = connections;
       this.workDir = workDir;
       this.configurations = configurations;
+      this.jfr = jfr;
     }
   }
 
@@ -82,9 +97,25 @@ public final class LoadHarness {
     public final double serverUtilisation;
     /** CPU of the library's emitter thread per request (asynchronous emission; 0 otherwise). */
     public final double emitterMicrosPerRequest;
+    /** Bytes allocated by the server's threads per request served. */
+    public final double bytesPerRequest;
+    /** Context switches (voluntary and not) of the server's threads per request served. */
+    public final double switchesPerRequest;
+    /** Milliseconds the server's JIT compiled during the measured phase. */
+    public final double jitMillis;
 
     Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest,
         double serverUtilisation, double emitterMicrosPerRequest) {
+      this(requestsPerSecond, p99Millis, cpuMicrosPerRequest, serverUtilisation,
+          emitterMicrosPerRequest, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest,
+        double serverUtilisation, double emitterMicrosPerRequest, double bytesPerRequest,
+        double switchesPerRequest, double jitMillis) {
+      this.bytesPerRequest = bytesPerRequest;
+      this.switchesPerRequest = switchesPerRequest;
+      this.jitMillis = jitMillis;
       this.requestsPerSecond = requestsPerSecond;
       this.p99Millis = p99Millis;
       this.cpuMicrosPerRequest = cpuMicrosPerRequest;
@@ -107,9 +138,11 @@ public final class LoadHarness {
       for (Configuration c : order) {
         Sample s = runOnce(c, round);
         samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
-        out.printf("round %d  %-20s %9.0f req/s  p99 %6.2f ms  cpu %6.1f us/req  emitter %5.1f us/req  server busy %3.0f%%%n",
+        out.printf("round %d  %-20s %9.0f req/s  p99 %6.2f ms  cpu %6.1f us/req  emitter %5.1f us/req  server busy %3.0f%%"
+                + "  alloc %6.0f B/req  ctx switches %5.2f/req  jit %5.0f ms%n",
             round, c.id(), s.requestsPerSecond, s.p99Millis, s.cpuMicrosPerRequest,
-            s.emitterMicrosPerRequest, s.serverUtilisation * 100);
+            s.emitterMicrosPerRequest, s.serverUtilisation * 100, s.bytesPerRequest,
+            s.switchesPerRequest, s.jitMillis);
       }
       order.add(order.remove(0));
     }
@@ -120,7 +153,14 @@ public final class LoadHarness {
     Path work = settings.workDir.resolve(c.id() + "-r" + round);
     Files.createDirectories(work);
     List<String> command = new ArrayList<>(pin(0));
-    command.addAll(List.of(javaBinary(), "-Xms512m", "-Xmx512m",
+    command.addAll(List.of(javaBinary(), "-Xms512m", "-Xmx512m"));
+    if (settings.jfr) {
+      // The JDK's profile settings; the recording starts with the JVM, so warm-up is in it too
+      // (jfr print --events with a time filter, or JMC's range selection, keeps the measured phase).
+      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+          + work.resolve("server.jfr"));
+    }
+    command.addAll(List.of(
         "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), c.id(), work.toString()));
     if (c.mtls()) {
       command.add(serverCredential.keyStoreFile().toString());
@@ -132,6 +172,7 @@ public final class LoadHarness {
       BufferedReader lines = new BufferedReader(
           new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       int port = Integer.parseInt(expect(lines, "READY ", work).trim());
+      Writer control = server.outputWriter(StandardCharsets.UTF_8);
       List<String> headers = List.of("Authorization: Bearer " + token, "traceparent: " + Fixtures.TRACEPARENT);
       long pid = server.pid();
       long cpuBefore;
@@ -139,56 +180,115 @@ public final class LoadHarness {
       long emitterBefore;
       long emitterAfter;
       long wallBefore;
+      long[] statsBefore;
+      long[] statsAfter;
+      long switchesBefore;
+      long switchesAfter;
       LoadResult r;
       if (c.mtls()) {
         try (JavaLoad java = new JavaLoad(clientCredential.clientSslContext(pki), port, Fixtures.PATH,
             headers, settings.connections)) {
           long warmed = 0;
-          for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && warmed < MIN_WARMUP_REQUESTS; chunk++) {
+          boolean jitBusy = true;
+          for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+            long jitBefore = stats(control, lines, work)[2];
             warmed += log(java.run(settings.warmupSeconds), work.resolve("warmup-" + chunk + ".txt")).requests;
+            jitBusy = stats(control, lines, work)[2] - jitBefore > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
           }
+          statsBefore = stats(control, lines, work);
+          switchesBefore = contextSwitches(pid);
           cpuBefore = cpuTicks(pid);
           emitterBefore = emitterTicks(pid);
           wallBefore = System.nanoTime();
           r = log(java.run(settings.measureSeconds), work.resolve("load.txt"));
           cpuAfter = cpuTicks(pid);
           emitterAfter = emitterTicks(pid);
+          switchesAfter = contextSwitches(pid);
+          statsAfter = stats(control, lines, work);
         }
       } else {
         Wrk wrk = new Wrk(pin(1));
         String url = "http://127.0.0.1:" + port + Fixtures.PATH;
         long warmed = 0;
-        for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && warmed < MIN_WARMUP_REQUESTS; chunk++) {
+        boolean jitBusy = true;
+        for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+          long jitBefore = stats(control, lines, work)[2];
           warmed += wrk.run(url, headers, settings.connections, settings.warmupSeconds,
               work.resolve("warmup-" + chunk + ".txt")).requests;
+          jitBusy = stats(control, lines, work)[2] - jitBefore > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
         }
+        statsBefore = stats(control, lines, work);
+        switchesBefore = contextSwitches(pid);
         cpuBefore = cpuTicks(pid);
         emitterBefore = emitterTicks(pid);
         wallBefore = System.nanoTime();
         r = wrk.run(url, headers, settings.connections, settings.measureSeconds, work.resolve("load.txt"));
         cpuAfter = cpuTicks(pid);
         emitterAfter = emitterTicks(pid);
+        switchesAfter = contextSwitches(pid);
+        statsAfter = stats(control, lines, work);
       }
       double wall = (System.nanoTime() - wallBefore) / 1e9;
       if (r.errors > 0 || r.requests == 0) {
         throw new IllegalStateException(c.id() + ": " + r.errors + " errors in " + r.requests + " requests, see " + work);
       }
       double cpuSeconds = (cpuAfter - cpuBefore) / (double) ticksPerSecond;
-      try (Writer w = server.outputWriter(StandardCharsets.UTF_8)) {
+      try (Writer w = control) {
         w.write("stop\n");
       }
       String stopped = expect(lines, "STOPPED ", work);
       server.waitFor(30, TimeUnit.SECONDS);
       checkEvents(c, work, stopped);
       double emitterSeconds = (emitterAfter - emitterBefore) / (double) ticksPerSecond;
+      // Per request the server served in the phase (what the allocation and switches are of).
+      double served = Math.max(1, statsAfter[1] - statsBefore[1]);
       return new Sample(r.requestsPerSecond(), r.p99Millis, cpuSeconds * 1e6 / r.requests,
-          cpuSeconds / wall, emitterSeconds * 1e6 / r.requests);
+          cpuSeconds / wall, emitterSeconds * 1e6 / r.requests,
+          (statsAfter[0] - statsBefore[0]) / served, (switchesAfter - switchesBefore) / served,
+          statsAfter[2] - statsBefore[2]);
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** Asks the server for {allocated bytes, served, JIT ms} (see {@link BenchServer#stats}). */
+  private static long[] stats(Writer control, BufferedReader lines, Path work) throws IOException {
+    control.write("stats\n");
+    control.flush();
+    String line = expect(lines, "STATS ", work);
+    long[] values = new long[3];
+    String[] parts = line.trim().split(" ");
+    for (int i = 0; i < 3; i++) {
+      values[i] = Long.parseLong(parts[i].substring(parts[i].indexOf('=') + 1));
+    }
+    return values;
+  }
+
+  /**
+   * Context switches of all of a process's threads so far, voluntary (a thread parked, waited for
+   * a lock or for I/O) and not (preempted): each costs the server a trip through the scheduler.
+   */
+  static long contextSwitches(long pid) throws IOException {
+    long switches = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        List<String> status;
+        try {
+          status = Files.readAllLines(task.resolve("status"));
+        } catch (IOException e) {
+          continue; // the thread ended between listing and reading
+        }
+        for (String l : status) {
+          if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
+            switches += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+          }
+        }
+      }
+    }
+    return switches;
   }
 
   private static LoadResult log(LoadResult r, Path file) throws IOException {

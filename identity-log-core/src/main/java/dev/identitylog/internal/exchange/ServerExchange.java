@@ -286,12 +286,13 @@ public final class ServerExchange implements ServerRecord {
     if (authorization == null) {
       return;
     }
-    String raw = Credentials.bearerToken(authorization);
-    if (raw == null) {
+    long region = Credentials.bearerTokenRegion(authorization);
+    if (region < 0) {
       otherCredential = true; // e.g. Basic: a credential, but not one we read
       return;
     }
-    token = log.tokenInspector().inspect(raw);
+    // Looked up in the header itself: a warm token is not cut out of it (docs/performance.md).
+    token = log.tokenInspector().inspect(authorization, (int) (region >>> 32), (int) region);
     if (token == null) {
       return;
     }
