@@ -54,8 +54,13 @@ class ClientAdaptersAutoConfigurationTest {
             try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
               assertThat(response.code()).isEqualTo(204);
             }
+            // The bean through the adapter's call factory (for enqueue): still one event per call.
+            okhttp3.Call.Factory calls = context.getBean(IdentityLogOkHttp.class).newCallFactory(client);
+            try (Response response = calls.newCall(new Request.Builder().url(url).build()).execute()) {
+              assertThat(response.code()).isEqualTo(204);
+            }
             List<IdentityEvent> events = context.getBean(CollectingSink.class).events();
-            assertThat(events).hasSize(1);
+            assertThat(events).hasSize(2);
             assertThat(events.get(0).get(Fields.EVENT_NAME)).isEqualTo(EventName.CLIENT);
             assertThat(events.get(0).get(Fields.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(204L);
           });
