@@ -54,6 +54,13 @@ public final class OpenTelemetryEventSink implements EventSink {
   private static final ConcurrentHashMap<String, AttributeKey<String>> CLAIM_KEYS =
       new ConcurrentHashMap<>();
 
+  /**
+   * {@code Logger.isEnabled(Severity)} is newer than OpenTelemetry API 1.55; applications on 1.55 or older
+   * (Spring Boot 4.0 manages 1.55) would otherwise fail every request with a {@code
+   * NoSuchMethodError}. Looked up once; without it every record is emitted.
+   */
+  private static final boolean LOGGER_IS_ENABLED = hasLoggerIsEnabled();
+
   private final Logger logger;
 
   private OpenTelemetryEventSink(Logger logger) {
@@ -88,7 +95,7 @@ public final class OpenTelemetryEventSink implements EventSink {
     writeToSpan(Span.current(), event);
     Severity severity =
         event.get(Fields.EVENT_OUTCOME) == EventOutcome.SUCCESS ? Severity.INFO : Severity.WARN;
-    if (!logger.isEnabled(severity)) {
+    if (LOGGER_IS_ENABLED && !logger.isEnabled(severity)) {
       return;
     }
     LogRecordBuilder record =
@@ -124,6 +131,15 @@ public final class OpenTelemetryEventSink implements EventSink {
   @Override
   public String toString() {
     return "OpenTelemetryEventSink{" + SCOPE_NAME + "}";
+  }
+
+  private static boolean hasLoggerIsEnabled() {
+    try {
+      Logger.class.getMethod("isEnabled", Severity.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   private static AttributeKey<?> keyFor(Field<?> f) {

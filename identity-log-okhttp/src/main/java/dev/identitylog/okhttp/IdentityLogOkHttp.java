@@ -65,6 +65,9 @@ public final class IdentityLogOkHttp {
    * Its interceptors then run before ours (it puts them first), so the event's {@code span.id} is
    * its CLIENT span's.
    *
+   * <p>A client that already has this library's interceptors gets this instance's in their
+   * place, never a second set.
+   *
    * <p>Calls of such a client find the request they are made for on the thread that runs them:
    * right for {@code execute()} on the request's thread; a call {@code enqueue}d from a request
    * runs on OkHttp's dispatcher and is then logged as a call of its own (use {@link
@@ -74,8 +77,12 @@ public final class IdentityLogOkHttp {
     if (client == null) {
       throw new NullPointerException("client");
     }
-    return client
-        .newBuilder()
+    OkHttpClient.Builder builder = client.newBuilder();
+    // A client that already carries them (a container instrumented it) gets these instead: two
+    // sets would write two events per call.
+    builder.interceptors().removeIf(i -> i instanceof CallInterceptor);
+    builder.networkInterceptors().removeIf(i -> i instanceof AttemptInterceptor);
+    return builder
         .addInterceptor(new CallInterceptor(handler, recordOutboundToken))
         .addNetworkInterceptor(new AttemptInterceptor(handler, propagate))
         .build();

@@ -57,6 +57,8 @@ public class IdentityLogProperties {
   private final TaskDecorator taskDecorator = new TaskDecorator();
   private final OpenTelemetry openTelemetry = new OpenTelemetry();
   private final RestClient restClient = new RestClient();
+  private final OkHttp okhttp = new OkHttp();
+  private final Grpc grpc = new Grpc();
 
   public boolean isEnabled() {
     return enabled;
@@ -160,6 +162,14 @@ public class IdentityLogProperties {
 
   public RestClient getRestClient() {
     return restClient;
+  }
+
+  public OkHttp getOkhttp() {
+    return okhttp;
+  }
+
+  public Grpc getGrpc() {
+    return grpc;
   }
 
   /** Client certificates the TLS layer accepted without verifying them ("want" mode). */
@@ -417,6 +427,34 @@ public class IdentityLogProperties {
   /** One {@code identity.client} event per call of the {@code RestClient}s and {@code RestTemplate}s Boot builds. */
   public static class RestClient {
     /** Add the interceptor through {@code RestClientCustomizer} and {@code RestTemplateCustomizer} beans. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** One {@code identity.client} event per OkHttp call, when {@code identity-log-okhttp} is there. */
+  public static class OkHttp {
+    /** Provide an {@code IdentityLogOkHttp} bean and add its interceptors to every {@code OkHttpClient} bean. */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
+
+  /** gRPC interceptors, when {@code identity-log-grpc} and grpc-java are there. */
+  public static class Grpc {
+    /** Provide {@code GrpcIdentityLog}, {@code ServerInterceptor} and {@code ClientInterceptor} beans. */
     private boolean enabled = true;
 
     public boolean isEnabled() {

@@ -1,6 +1,7 @@
 package dev.identitylog.spring.boot;
 
 import dev.identitylog.IdentityLog;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,6 +12,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
 import org.springframework.security.authorization.AuthorizationEventPublisher;
+import org.springframework.util.ClassUtils;
 
 /**
  * Records Spring Security's decisions on the event of the request being served, instead of leaving
@@ -26,10 +28,17 @@ import org.springframework.security.authorization.AuthorizationEventPublisher;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "identity-log.security", name = "enabled", matchIfMissing = true)
 public class IdentityLogSecurityAutoConfiguration {
+  /** Spring Security's web filter chains: without them, there is no {@code x509()} to look at. */
+  private static final String FILTER_CHAIN_PROXY = "org.springframework.security.web.FilterChainProxy";
+
   @Bean
   @ConditionalOnMissingBean
-  SecurityDecisionRecorder identityLogSecurityDecisionRecorder(IdentityLog identityLog) {
-    return new SecurityDecisionRecorder(identityLog);
+  SecurityDecisionRecorder identityLogSecurityDecisionRecorder(
+      IdentityLog identityLog, BeanFactory beanFactory) {
+    if (!ClassUtils.isPresent(FILTER_CHAIN_PROXY, getClass().getClassLoader())) {
+      return new SecurityDecisionRecorder(identityLog);
+    }
+    return new SecurityDecisionRecorder(identityLog, ClientCertificateChains.of(beanFactory));
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.identitylog.handler.ServerHandler;
 import dev.identitylog.internal.Throwables;
 import dev.identitylog.outcome.Reason;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.GenericApplicationListener;
@@ -23,6 +24,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Writes Spring Security's decisions into the current request's record through the public {@link
@@ -46,16 +48,30 @@ final class SecurityDecisionRecorder implements GenericApplicationListener {
           "org.springframework.web.context.request.RequestContextHolder",
           SecurityDecisionRecorder.class.getClassLoader());
 
+  /** The Servlet API's request attribute for the certificate chain the TLS layer accepted. */
+  private static final String CLIENT_CERTIFICATE = "jakarta.servlet.request.X509Certificate";
+
   private static final AuthenticationTrustResolver TRUST = new AuthenticationTrustResolverImpl();
 
   /** Only to count this listener's own failures on the {@link IdentityLog}. */
   private final ServerHandler handler;
 
+  /**
+   * Whether the chain serving a request takes a client certificate as its only credential: then a
+   * refused anonymous request without one is {@code cert_missing}.
+   */
+  private final Predicate<HttpServletRequest> certificateOnly;
+
   /** Set when {@link RecordingAuthorizationEventPublisher} calls us: its events are then ours. */
   private volatile boolean calledDirectly;
 
   SecurityDecisionRecorder(IdentityLog identityLog) {
+    this(identityLog, request -> false);
+  }
+
+  SecurityDecisionRecorder(IdentityLog identityLog, Predicate<HttpServletRequest> certificateOnly) {
     this.handler = ServerHandler.create(identityLog);
+    this.certificateOnly = certificateOnly;
   }
 
   void calledDirectly() {
@@ -143,7 +159,7 @@ final class SecurityDecisionRecorder implements GenericApplicationListener {
       Authentication who = authentication == null ? null : authentication.get();
       if (who == null || TRUST.isAnonymous(who) || !who.isAuthenticated()) {
         if (!authnRecorded(object)) {
-          record.authnFailed(Reason.CREDENTIAL_MISSING);
+          record.authnFailed(missing(object));
           markAuthn(object);
         }
         return;
@@ -152,6 +168,31 @@ final class SecurityDecisionRecorder implements GenericApplicationListener {
     } catch (Throwable t) {
       failed("recording an authorization decision", t);
     }
+  }
+
+  /**
+   * {@code cert_missing} when the request came without a client certificate to a chain whose only
+   * credential is one ({@code x509()}); {@code credential_missing} otherwise.
+   */
+  private Reason missing(Object object) {
+    HttpServletRequest request = request(object);
+    if (request != null
+        && request.getAttribute(CLIENT_CERTIFICATE) == null
+        && certificateOnly.test(request)) {
+      return Reason.CERT_MISSING;
+    }
+    return Reason.CREDENTIAL_MISSING;
+  }
+
+  /** The request of an HTTP decision, or of the request thread a method-security decision ran on. */
+  private static HttpServletRequest request(Object object) {
+    if (object instanceof HttpServletRequest) {
+      return (HttpServletRequest) object;
+    }
+    RequestAttributes attributes = WEB_PRESENT ? RequestContextHolder.getRequestAttributes() : null;
+    return attributes instanceof ServletRequestAttributes
+        ? ((ServletRequestAttributes) attributes).getRequest()
+        : null;
   }
 
   private static boolean authnRecorded(Object object) {

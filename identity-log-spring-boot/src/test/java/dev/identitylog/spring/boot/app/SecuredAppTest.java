@@ -249,10 +249,13 @@ class SecuredAppTest {
   }
 
   @Test
-  void noClientCertificateOnX509() throws Exception {
+  void noClientCertificateAtAnX509EndpointIsCertMissing() throws Exception {
+    // TLS "want": the handshake succeeds without a certificate, x509() finds none, and the
+    // request is refused as anonymous. The credential this chain takes is a certificate.
     Exchange x = call("/x509/whoami", null, null);
     assertThat(x.response.statusCode()).isEqualTo(403);
-    assertAuthnRecorded(x.event, Outcome.FAILURE, Reason.CREDENTIAL_MISSING);
+    assertThat(x.event.has(Fields.TLS_CLIENT_SUBJECT)).as("no certificate was presented").isFalse();
+    assertAuthnRecorded(x.event, Outcome.FAILURE, Reason.CERT_MISSING);
   }
 
   @Test
