@@ -6,7 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,12 +32,20 @@ final class DemoKafka implements AutoCloseable {
   /** Spring Kafka's naming ({@code DeadLetterPublishingRecoverer}), which correlate recognizes. */
   static final String ORDERS_DEAD_LETTERS = "orders.DLT";
 
+  /** Generous: a broker starts in a second or two, much slower on a machine busy with builds. */
+  private static final long STARTUP_SECONDS = 120;
+
   private final KafkaClusterTestKit cluster;
+  private CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
 
   private DemoKafka(KafkaClusterTestKit cluster) {
     this.cluster = cluster;
   }
 
+  /**
+   * Formats a broker's storage and starts it in the background: the caller starts the rest of
+   * the topology meanwhile, and {@link #awaitStarted()} before anything uses the broker.
+   */
   static DemoKafka start() throws Exception {
     KafkaClusterTestKit cluster =
         new KafkaClusterTestKit.Builder(
@@ -50,23 +62,39 @@ final class DemoKafka implements AutoCloseable {
     DemoKafka kafka = new DemoKafka(cluster);
     try {
       formatQuietly(cluster);
-      cluster.startup();
-      cluster.waitForReadyBrokers();
-      try (Admin admin = cluster.admin()) {
-        admin.createTopics(List.of(new NewTopic(ORDERS, 1, (short) 1),
-                new NewTopic(ORDERS_DEAD_LETTERS, 1, (short) 1)))
-            .all().get(30, TimeUnit.SECONDS);
-      }
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
     }
+    kafka.started = CompletableFuture.runAsync(() -> {
+      try {
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        try (Admin admin = cluster.admin()) {
+          admin.createTopics(List.of(new NewTopic(ORDERS, 1, (short) 1),
+                  new NewTopic(ORDERS_DEAD_LETTERS, 1, (short) 1)))
+              .all().get(STARTUP_SECONDS, TimeUnit.SECONDS);
+        }
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
     return kafka;
+  }
+
+  /** Waits until the broker serves and has the demo's topics. */
+  void awaitStarted() throws Exception {
+    try {
+      started.get(STARTUP_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the embedded Kafka broker did not start", e.getCause());
+    }
   }
 
   /**
    * Kafka's formatter prints what it does to {@code System.out}, between the demo's own lines;
-   * nothing else runs yet when the topology starts, so muting the stream meanwhile hides only that.
+   * nothing else runs yet when the topology starts with it, so muting the stream meanwhile hides
+   * only that.
    */
   private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
     PrintStream out = System.out;
@@ -112,6 +140,12 @@ final class DemoKafka implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    cluster.close();
+    try {
+      started.get(STARTUP_SECONDS, TimeUnit.SECONDS); // not while it is still starting
+    } catch (ExecutionException | TimeoutException ignored) {
+      // closing is all that is left to do
+    } finally {
+      cluster.close();
+    }
   }
 }

@@ -20,8 +20,9 @@ import java.util.Set;
  *                                     └──mTLS──▶ token service (token exchange, JWKs)
  * </pre>
  *
- * <p>The Kafka broker is embedded ({@link DemoKafka}) and starts first. Closing stops every
- * server, the consumer, then the broker; the events of requests still in flight are written
+ * <p>The Kafka broker is embedded ({@link DemoKafka}); it starts first, in the background, while
+ * the servers start. Closing stops every server, the consumer, then the
+ * broker; the events of requests still in flight are written
  * before {@link #close()} returns.
  */
 final class Topology implements AutoCloseable {
@@ -45,8 +46,8 @@ final class Topology implements AutoCloseable {
   static Topology start(DemoLogs logs) throws Exception {
     Topology t = new Topology(DemoPki.create(), DemoTokens.create());
     try {
+      // The broker starts in the background while the servers start.
       t.kafka = t.add(DemoKafka.start());
-      t.billing = t.add(BillingConsumerHop.start(t.kafka, logs));
       t.tokenService = t.add(TokenService.start(t.pki, t.tokens,
           Set.of(DemoPki.spiffeId(GatewayHop.NAME)), GatewayHop.AUDIENCE,
           // "archive" is still registered: the archive service it named was merged into the
@@ -54,6 +55,8 @@ final class Topology implements AutoCloseable {
           Set.of(BackendHop.AUDIENCE, "archive")));
       t.inventory = t.add(InventoryHop.start(t.pki, logs,
           Set.of(DemoPki.spiffeId(BackendHop.NAME))));
+      t.kafka.awaitStarted();
+      t.billing = t.add(BillingConsumerHop.start(t.kafka, logs));
       t.backend =
           t.add(BackendHop.start(t.pki, logs, t.tokenService, t.inventory.port(), t.kafka));
       t.gateway = t.add(GatewayHop.start(t.pki, logs, t.tokenService, t.backend.url()));
@@ -125,7 +128,7 @@ final class Topology implements AutoCloseable {
         String.format("  %-14s %s", "backend", backend.url()),
         String.format("  %-14s grpcs://%s:%d", "inventory", InventoryHop.HOST, inventory.port()),
         String.format("  %-14s %s", "token service", tokenService.url()),
-        String.format("  %-14s kafka://%s (embedded KRaft broker; topics %s, %s)", "kafka",
+        String.format("  %-14s %s (embedded KRaft broker; topics %s, %s)", "kafka",
             kafka.bootstrapServers(), DemoKafka.ORDERS, DemoKafka.ORDERS_DEAD_LETTERS),
         String.format("  %-14s consumer of %s, group %s", "billing", DemoKafka.ORDERS,
             BillingConsumerHop.GROUP),
