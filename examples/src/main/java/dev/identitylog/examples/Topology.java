@@ -21,9 +21,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>The Kafka broker is embedded ({@link DemoKafka}); it starts first, in the background, while
- * the servers start. Closing stops every server, the consumer, then the
- * broker; the events of requests still in flight are written
- * before {@link #close()} returns.
+ * the servers start. Closing stops every server, the consumer, then the broker; the events of
+ * requests still in flight are written before {@link #close()} returns.
  */
 final class Topology implements AutoCloseable {
   private final DemoPki pki;
@@ -109,9 +108,9 @@ final class Topology implements AutoCloseable {
    */
   void awaitBilling() throws InterruptedException {
     long published = backend.ordersPublished();
-    if (!billing.awaitSettled(published, Duration.ofSeconds(30))) {
+    if (!billing.awaitSettled(published, Duration.ofSeconds(60))) {
       throw new IllegalStateException("billing settled " + billing.settled() + " of "
-          + published + " orders within 30 s");
+          + published + " orders within 60 s");
     }
   }
 
