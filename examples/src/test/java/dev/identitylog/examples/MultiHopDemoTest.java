@@ -104,6 +104,41 @@ class MultiHopDemoTest {
   }
 
   @Test
+  void aScenarioPastTheQueueIsPendingOnlyWhileItsVerdictNamesNoBillingHop(@TempDir Path dir)
+      throws Exception {
+    Scenario refused = Scenario.all().stream().filter(s -> s.pastTheQueue).findFirst().get();
+    String backend = line(refused.requestId(), "backend", "1111111111111111", null);
+    // A correlator that skips message events: the backend's 202 alone.
+    Path withoutBilling = dir.resolve("without.jsonl");
+    Files.writeString(withoutBilling, backend, StandardCharsets.UTF_8);
+    MultiHopDemo.Result pending = new MultiHopDemo.Result(refused, null,
+        MultiHopDemo.correlate(withoutBilling).get(refused.requestId()));
+    assertThat(pending.matches()).isFalse();
+    assertThat(pending.pending()).isTrue();
+    // Billing is in the story but the verdict is another: a failure, not pending.
+    Path withBilling = dir.resolve("with.jsonl");
+    Files.writeString(withBilling, backend
+        + line(refused.requestId(), BillingConsumerHop.NAME, "2222222222222222", "1111111111111111"),
+        StandardCharsets.UTF_8);
+    MultiHopDemo.Result failed = new MultiHopDemo.Result(refused, null,
+        MultiHopDemo.correlate(withBilling).get(refused.requestId()));
+    assertThat(failed.verdict.hops()).extracting(RequestVerdict.Hop::service)
+        .contains(BillingConsumerHop.NAME);
+    assertThat(failed.matches()).isFalse();
+    assertThat(failed.pending()).isFalse();
+  }
+
+  /** A successful server event of {@code service}, as much as the correlator needs. */
+  private static String line(String requestId, String service, String spanId, String parent) {
+    return "{\"timestamp\":\"2026-12-06T09:00:00.000Z\",\"event.name\":\"identity.server\","
+        + "\"identity.schema\":\"1.1\",\"service.name\":\"" + service + "\","
+        + "\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span.id\":\"" + spanId + "\","
+        + (parent == null ? "" : "\"span.parent.id\":\"" + parent + "\",")
+        + "\"identity.request.id\":\"" + requestId + "\",\"http.response.status_code\":202,"
+        + "\"event.outcome\":\"success\"}\n";
+  }
+
+  @Test
   void theConsoleShowsTheFileAndTheCorrelatorTable() {
     assertThat(console).contains("Events of all hops: " + report.events.toAbsolutePath());
     assertThat(console).contains("TRACE").contains("REQUEST ID").contains("VERDICT");
