@@ -4,6 +4,7 @@ import dev.identitylog.IdentityLog;
 import dev.identitylog.RequestIdentity;
 import dev.identitylog.event.HopLayer;
 import dev.identitylog.grpc.GrpcIdentityLog;
+import dev.identitylog.kafka.IdentityLogKafka;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.servlet.IdentityLogFilter;
 import dev.identitylog.token.TokenInspector;
@@ -26,10 +27,18 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import okhttp3.OkHttpClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -42,6 +51,13 @@ import org.eclipse.jetty.server.Server;
  * <p>{@code /api/reports/} is served by a reporting module that calls the inventory with its own
  * workload certificate ({@code spiffe://identitylog.test/reports}), which the inventory does not
  * list: the call is refused, and the events show which workload was refused and by whom.
+ *
+ * <p>{@code /api/checkout/ITEM} places an order: after the same token and scope checks, the
+ * backend publishes it to the {@value DemoKafka#ORDERS} topic, waits for the broker's
+ * acknowledgement, and answers 202. Its producer has identity-log's interceptor ({@link
+ * IdentityLogKafka#producerConfig}), and the send happens inside the request, so the record's
+ * headers carry the request's trace and its caller's evidence to billing. (The demo's API takes
+ * GET only, the edge forwards nothing else; a real checkout would be a POST.)
  */
 final class BackendHop implements AutoCloseable {
   static final String NAME = "backend";
@@ -53,22 +69,29 @@ final class BackendHop implements AutoCloseable {
    * machine (channel handshake, class loading), short enough for the slow scenario to stay quick.
    */
   static final long INVENTORY_DEADLINE_MILLIS = 2000;
+  static final String CHECKOUT = "/api/checkout/";
+
+  private static final long ORDER_ACK_SECONDS = 10;
 
   private final Server server;
   private final OkHttpClient client;
   private final ManagedChannel orders;
   private final ManagedChannel reports;
+  private final Producer<String, String> orderQueue;
+  private final AtomicLong published;
 
   private BackendHop(Server server, OkHttpClient client, ManagedChannel orders,
-      ManagedChannel reports) {
+      ManagedChannel reports, Producer<String, String> orderQueue, AtomicLong published) {
     this.server = server;
     this.client = client;
     this.orders = orders;
     this.reports = reports;
+    this.orderQueue = orderQueue;
+    this.published = published;
   }
 
   static BackendHop start(DemoPki pki, DemoLogs logs, TokenService tokenService,
-      int inventoryPort) throws Exception {
+      int inventoryPort, DemoKafka kafka) throws Exception {
     DemoPki.Credential svid = pki.workload(NAME, HOST);
     DemoPki.Credential reportsSvid = pki.workload("reports", null);
     OkHttpClient client = Https.client(DemoPki.sslContext(svid, pki.trustManager()), pki.trustManager());
@@ -92,6 +115,9 @@ final class BackendHop implements AutoCloseable {
     ManagedChannel reports = channel(pki, reportsSvid, inventoryPort);
     Channel ordersInventory = ClientInterceptors.intercept(orders, grpc.newClientInterceptor());
     Channel reportsInventory = ClientInterceptors.intercept(reports, grpc.newClientInterceptor());
+    Producer<String, String> orderQueue = new KafkaProducer<>(
+        IdentityLogKafka.create(identityLog).producerConfig(kafka.producerConfig(NAME)));
+    AtomicLong published = new AtomicLong();
 
     HttpServlet servlet = new HttpServlet() {
       @Override
@@ -133,6 +159,10 @@ final class BackendHop implements AutoCloseable {
         identity.authzSucceeded(SCOPE);
 
         String item = path.substring(path.lastIndexOf('/') + 1);
+        if (path.startsWith(CHECKOUT)) {
+          placeOrder(orderQueue, item, resp, published);
+          return;
+        }
         Channel inventory = path.startsWith("/api/reports/") ? reportsInventory : ordersInventory;
         String stock;
         try {
@@ -153,9 +183,40 @@ final class BackendHop implements AutoCloseable {
     Server server = Https.start(NAME,
         DemoPki.sslContext(svid, pki.trustManager()), Https.ClientAuth.NEED,
         IdentityLogFilter.builder(identityLog).build(), "/api/*", servlet);
-    BackendHop hop = new BackendHop(server, client, orders, reports);
+    BackendHop hop = new BackendHop(server, client, orders, reports, orderQueue, published);
     hop.connectInventory();
     return hop;
+  }
+
+  /**
+   * Publishes the order and answers 202 once the broker acknowledged it, 503 when it did not. The
+   * record's key is the item; billing prices it.
+   */
+  private static void placeOrder(Producer<String, String> queue, String item,
+      HttpServletResponse resp, AtomicLong published) throws IOException {
+    String order = "{\"item\":\"" + item.replace("\"", "'") + "\",\"quantity\":1}";
+    RecordMetadata placed;
+    try {
+      placed = queue.send(new ProducerRecord<>(DemoKafka.ORDERS, item, order))
+          .get(ORDER_ACK_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      resp.sendError(503, "order queue unavailable");
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      resp.sendError(503, "order queue unavailable");
+      return;
+    }
+    published.incrementAndGet();
+    resp.setStatus(202);
+    resp.setContentType("application/json");
+    resp.getOutputStream().write(("{\"order\":\"accepted\",\"offset\":" + placed.offset() + "}")
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Orders the broker acknowledged so far. */
+  long ordersPublished() {
+    return published.get();
   }
 
   /** 503 when the inventory is unavailable, 504 when it was too slow, 502 otherwise. */
@@ -235,6 +296,7 @@ final class BackendHop implements AutoCloseable {
   @Override
   public void close() {
     Https.stop(server);
+    orderQueue.close(Duration.ofSeconds(5));
     for (ManagedChannel c : List.of(orders, reports)) {
       c.shutdownNow();
       try {

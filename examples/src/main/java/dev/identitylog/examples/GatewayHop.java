@@ -80,6 +80,7 @@ final class GatewayHop implements AutoCloseable {
   private static final List<Route> ROUTES = List.of(
       new Route("/api/orders/", "/api/orders/", BackendHop.AUDIENCE, false),
       new Route("/api/reports/", "/api/reports/", BackendHop.AUDIENCE, false),
+      new Route(BackendHop.CHECKOUT, BackendHop.CHECKOUT, BackendHop.AUDIENCE, false),
       // Misconfigured on purpose: the archive API moved into the backend, the route's token
       // audience was never updated.
       new Route("/api/archive/", "/api/archive/", "archive", false),

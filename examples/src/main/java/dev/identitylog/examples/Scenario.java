@@ -10,6 +10,21 @@ import java.util.List;
  * reason. {@code null} for hop or reason means "none expected".
  */
 final class Scenario {
+  /*
+   * The verdicts of the two scenarios whose root cause lies past the Kafka queue, in one place.
+   * They need a correlator that joins message events (SPEC 1.1: identity.producer and
+   * identity.consumer) into the request's story; one that skips them sees only the backend's
+   * 202 and cannot say anything about billing. A dead-lettered poison message is billing's own
+   * failure, with no authn, authz or dependency cause: reason internal_error; the verdict is
+   * "unknown" because the standard's verdicts have no word for a hop that failed on its own.
+   */
+  static final String REFUSED_BY_CONSUMER_VERDICT = "authz_failure";
+  static final String REFUSED_BY_CONSUMER_HOP = BillingConsumerHop.NAME;
+  static final String REFUSED_BY_CONSUMER_REASON = "policy_denied";
+  static final String DEAD_LETTERED_VERDICT = "unknown";
+  static final String DEAD_LETTERED_HOP = BillingConsumerHop.NAME;
+  static final String DEAD_LETTERED_REASON = "internal_error";
+
   /** Sends the scenario's one request and returns what the client got. */
   @FunctionalInterface
   interface Action {
@@ -25,10 +40,17 @@ final class Scenario {
   final String verdict;
   final String hop;
   final String reason;
+  /** Its cause lies past the queue: the verdict needs a correlator that reads message events. */
+  final boolean pastTheQueue;
   private final Action action;
 
   private Scenario(int number, String name, String description, int status, String verdict,
       String hop, String reason, Action action) {
+    this(number, name, description, status, verdict, hop, reason, false, action);
+  }
+
+  private Scenario(int number, String name, String description, int status, String verdict,
+      String hop, String reason, boolean pastTheQueue, Action action) {
     this.number = number;
     this.name = name;
     this.description = description;
@@ -36,6 +58,7 @@ final class Scenario {
     this.verdict = verdict;
     this.hop = hop;
     this.reason = reason;
+    this.pastTheQueue = pastTheQueue;
     this.action = action;
   }
 
@@ -102,6 +125,24 @@ final class Scenario {
     String tokenBoundToOther() {
       return tokens.accessToken(SUBJECT, GatewayHop.AUDIENCE, List.of(BackendHop.SCOPE),
           Duration.ofMinutes(10), otherCertificate.x5tS256());
+    }
+  }
+
+  /**
+   * A workload that is not the storefront: the nightly batch import, calling the backend
+   * directly with its own certificate and a token bound to it. The backend serves it; billing's
+   * policy does not accept its orders.
+   */
+  static final class BatchJob {
+    static final String NAME = "batch";
+
+    final DemoPki.Credential certificate;
+    final String token;
+
+    BatchJob(DemoPki pki, DemoTokens tokens) {
+      this.certificate = pki.workload(NAME, null);
+      this.token = tokens.accessToken(DemoPki.spiffeId(NAME), BackendHop.AUDIENCE,
+          List.of(BackendHop.SCOPE), Duration.ofMinutes(10), certificate.x5tS256());
     }
   }
 
@@ -212,6 +253,34 @@ final class Scenario {
                 + " and reports the broken trace at the gateway.",
             200, "trace_broken", "gateway", "trace_dropped",
             (client, t, alice, id) -> client.get(t.edgeUrl() + "/api/legacy/orders/widget",
-                alice.certificate, alice.token(BackendHop.SCOPE), id)));
+                alice.certificate, alice.token(BackendHop.SCOPE), id)),
+        new Scenario(14, "billing-refuses-caller",
+            "GET /api/checkout/widget from the nightly batch job, straight to the backend with"
+                + " its own workload certificate (spiffe://identitylog.test/batch) and a token"
+                + " bound to it. The backend accepts, publishes the order to Kafka and answers"
+                + " 202. Billing books only orders the storefront's gateway brought in, reads the"
+                + " caller's workload id from the record's evidence headers, and refuses it.",
+            202, REFUSED_BY_CONSUMER_VERDICT, REFUSED_BY_CONSUMER_HOP, REFUSED_BY_CONSUMER_REASON,
+            true,
+            (client, t, alice, id) -> {
+              BatchJob batch = new BatchJob(t.pki(), t.tokens());
+              DemoClient.Answer answer = client.get(t.backendUrl() + "/api/checkout/widget",
+                  batch.certificate, batch.token, id);
+              t.awaitBilling();
+              return answer;
+            }),
+        new Scenario(15, "poison-order-dead-lettered",
+            "GET /api/checkout/gift-card through every hop: the backend publishes the order and"
+                + " answers 202, but billing has no price for gift-cards and throws. It reads the"
+                + " record again from the broker (a redelivery) until " + BillingConsumerHop
+                .MAX_DELIVERIES + " deliveries failed, then publishes it to "
+                + DemoKafka.ORDERS_DEAD_LETTERS + " and commits.",
+            202, DEAD_LETTERED_VERDICT, DEAD_LETTERED_HOP, DEAD_LETTERED_REASON, true,
+            (client, t, alice, id) -> {
+              DemoClient.Answer answer = client.get(t.edgeUrl() + "/api/checkout/gift-card",
+                  alice.certificate, alice.token(BackendHop.SCOPE), id);
+              t.awaitBilling();
+              return answer;
+            }));
   }
 }

@@ -15,17 +15,21 @@ import java.util.Set;
  *
  * <pre>
  *   client ──TLS──▶ edge ──mTLS──▶ gateway ──mTLS──▶ backend ──gRPC mTLS──▶ inventory
- *                                     │
+ *                                     │                 │
+ *                                     │                 └──Kafka "orders"──▶ billing (group billing)
  *                                     └──mTLS──▶ token service (token exchange, JWKs)
  * </pre>
  *
- * <p>Closing stops every server; the events of requests still in flight are written before
- * {@link #close()} returns.
+ * <p>The Kafka broker is embedded ({@link DemoKafka}); it starts first, in the background, while
+ * the servers start. Closing stops every server, the consumer, then the broker; the events of
+ * requests still in flight are written before {@link #close()} returns.
  */
 final class Topology implements AutoCloseable {
   private final DemoPki pki;
   private final DemoTokens tokens;
   private final List<AutoCloseable> started = new ArrayList<>();
+  private DemoKafka kafka;
+  private BillingConsumerHop billing;
   private TokenService tokenService;
   private InventoryHop inventory;
   private BackendHop backend;
@@ -41,6 +45,8 @@ final class Topology implements AutoCloseable {
   static Topology start(DemoLogs logs) throws Exception {
     Topology t = new Topology(DemoPki.create(), DemoTokens.create());
     try {
+      // The broker starts in the background while the servers start.
+      t.kafka = t.add(DemoKafka.start());
       t.tokenService = t.add(TokenService.start(t.pki, t.tokens,
           Set.of(DemoPki.spiffeId(GatewayHop.NAME)), GatewayHop.AUDIENCE,
           // "archive" is still registered: the archive service it named was merged into the
@@ -48,7 +54,10 @@ final class Topology implements AutoCloseable {
           Set.of(BackendHop.AUDIENCE, "archive")));
       t.inventory = t.add(InventoryHop.start(t.pki, logs,
           Set.of(DemoPki.spiffeId(BackendHop.NAME))));
-      t.backend = t.add(BackendHop.start(t.pki, logs, t.tokenService, t.inventory.port()));
+      t.kafka.awaitStarted();
+      t.billing = t.add(BillingConsumerHop.start(t.kafka, logs));
+      t.backend =
+          t.add(BackendHop.start(t.pki, logs, t.tokenService, t.inventory.port(), t.kafka));
       t.gateway = t.add(GatewayHop.start(t.pki, logs, t.tokenService, t.backend.url()));
       t.edge = t.add(EdgeHop.start(t.pki, logs, t.gateway.url()));
     } catch (Exception | Error e) {
@@ -93,6 +102,18 @@ final class Topology implements AutoCloseable {
     backend.connectInventory();
   }
 
+  /**
+   * Waits until billing is done (booked, refused or dead-lettered) with every order the backend
+   * published, so that a scenario's message events are written before the next scenario starts.
+   */
+  void awaitBilling() throws InterruptedException {
+    long published = backend.ordersPublished();
+    if (!billing.awaitSettled(published, Duration.ofSeconds(60))) {
+      throw new IllegalStateException("billing settled " + billing.settled() + " of "
+          + published + " orders within 60 s");
+    }
+  }
+
   /** Makes the inventory answer only after {@code delay} ({@link Duration#ZERO}: at once). */
   void slowInventory(Duration delay) {
     inventory.delay(delay);
@@ -106,6 +127,10 @@ final class Topology implements AutoCloseable {
         String.format("  %-14s %s", "backend", backend.url()),
         String.format("  %-14s grpcs://%s:%d", "inventory", InventoryHop.HOST, inventory.port()),
         String.format("  %-14s %s", "token service", tokenService.url()),
+        String.format("  %-14s %s (embedded KRaft broker; topics %s, %s)", "kafka",
+            kafka.bootstrapServers(), DemoKafka.ORDERS, DemoKafka.ORDERS_DEAD_LETTERS),
+        String.format("  %-14s consumer of %s, group %s", "billing", DemoKafka.ORDERS,
+            BillingConsumerHop.GROUP),
         "  (every name resolves to 127.0.0.1; each port is ephemeral)");
   }
 
