@@ -113,14 +113,10 @@ public final class MultiHopDemo {
     console.println("Expected and correlated verdicts:");
     for (Result r : results) {
       console.printf("  %2d  %-29s %-4s expected %-50s got %s%n", r.scenario.number,
-          r.scenario.name, r.matches() ? "ok" : r.pending() ? "PEND" : "FAIL",
+          r.scenario.name, r.matches() ? "ok" : "FAIL",
           r.scenario.expected(), r.actual());
     }
     console.println();
-    if (report.pending() > 0) {
-      console.printf("%d scenarios pending: their cause lies past the Kafka queue, and this"
-          + " correlator does not join message events to the request.%n", report.pending());
-    }
     console.printf("%d of %d scenarios got the verdict they were built to produce (%.1f s).%n",
         report.matched(), results.size(), (System.nanoTime() - started) / 1e9);
     console.flush();
@@ -172,17 +168,6 @@ public final class MultiHopDemo {
           && Objects.equals(scenario.reason, verdict.verdictReason());
     }
 
-    /**
-     * The scenario's cause lies past the queue and the correlator on the class path did not join
-     * the message events to the request: no hop of billing in its verdict. Not a pass, not a
-     * failure of the demo: a correlator that reads message events decides it.
-     */
-    boolean pending() {
-      return scenario.pastTheQueue && !matches()
-          && (verdict == null || verdict.hops().stream()
-              .noneMatch(h -> BillingConsumerHop.NAME.equals(h.service())));
-    }
-
     String actual() {
       return verdict == null
           ? "no request with this id"
@@ -206,13 +191,9 @@ public final class MultiHopDemo {
       this.issuedTokens = List.copyOf(issuedTokens);
     }
 
-    /** Scenarios that got another verdict than expected (pending ones are not counted). */
+    /** Scenarios that got another verdict than expected. */
     int failures() {
-      return (int) results.stream().filter(r -> !r.matches() && !r.pending()).count();
-    }
-
-    int pending() {
-      return (int) results.stream().filter(Result::pending).count();
+      return (int) results.stream().filter(r -> !r.matches()).count();
     }
 
     int matched() {

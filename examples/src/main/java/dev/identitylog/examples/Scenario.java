@@ -40,17 +40,10 @@ final class Scenario {
   final String verdict;
   final String hop;
   final String reason;
-  /** Its cause lies past the queue: the verdict needs a correlator that reads message events. */
-  final boolean pastTheQueue;
   private final Action action;
 
   private Scenario(int number, String name, String description, int status, String verdict,
       String hop, String reason, Action action) {
-    this(number, name, description, status, verdict, hop, reason, false, action);
-  }
-
-  private Scenario(int number, String name, String description, int status, String verdict,
-      String hop, String reason, boolean pastTheQueue, Action action) {
     this.number = number;
     this.name = name;
     this.description = description;
@@ -58,7 +51,6 @@ final class Scenario {
     this.verdict = verdict;
     this.hop = hop;
     this.reason = reason;
-    this.pastTheQueue = pastTheQueue;
     this.action = action;
   }
 
@@ -261,7 +253,6 @@ final class Scenario {
                 + " 202. Billing books only orders the storefront's gateway brought in, reads the"
                 + " caller's workload id from the record's evidence headers, and refuses it.",
             202, REFUSED_BY_CONSUMER_VERDICT, REFUSED_BY_CONSUMER_HOP, REFUSED_BY_CONSUMER_REASON,
-            true,
             (client, t, alice, id) -> {
               BatchJob batch = new BatchJob(t.pki(), t.tokens());
               DemoClient.Answer answer = client.get(t.backendUrl() + "/api/checkout/widget",
@@ -275,7 +266,7 @@ final class Scenario {
                 + " record again from the broker (a redelivery) until " + BillingConsumerHop
                 .MAX_DELIVERIES + " deliveries failed, then publishes it to "
                 + DemoKafka.ORDERS_DEAD_LETTERS + " and commits.",
-            202, DEAD_LETTERED_VERDICT, DEAD_LETTERED_HOP, DEAD_LETTERED_REASON, true,
+            202, DEAD_LETTERED_VERDICT, DEAD_LETTERED_HOP, DEAD_LETTERED_REASON,
             (client, t, alice, id) -> {
               DemoClient.Answer answer = client.get(t.edgeUrl() + "/api/checkout/gift-card",
                   alice.certificate, alice.token(BackendHop.SCOPE), id);

@@ -27,7 +27,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -80,8 +79,6 @@ class MultiHopDemoTest {
         r.scenario.number + " " + r.scenario.name, () -> {
           assertThat(r.answer.status).as("status the client got (%s)", r.answer)
               .isEqualTo(r.scenario.status);
-          // Skipped, not passed, while the correlator skips message events (see Scenario).
-          Assumptions.assumeFalse(r.pending(), "the correlator does not join message events yet");
           assertThat(r.verdict).as("a correlated request with id %s", r.scenario.requestId())
               .isNotNull();
           assertThat(r.verdict.verdict().code()).as("verdict; evidence: %s", r.verdict.evidence())
@@ -95,47 +92,9 @@ class MultiHopDemoTest {
 
   @Test
   void theDemoPassesOnlyWhenEveryScenarioMatches() {
-    boolean allMatch = report.results.stream().allMatch(r -> r.matches() || r.pending());
+    boolean allMatch = report.results.stream().allMatch(MultiHopDemo.Result::matches);
     assertThat(report.passed()).isEqualTo(allMatch);
     assertThat(report.results).hasSize(Scenario.all().size());
-    // Only a scenario whose cause lies past the queue may wait for the correlator.
-    assertThat(report.results).filteredOn(MultiHopDemo.Result::pending)
-        .allMatch(r -> r.scenario.pastTheQueue);
-  }
-
-  @Test
-  void aScenarioPastTheQueueIsPendingOnlyWhileItsVerdictNamesNoBillingHop(@TempDir Path dir)
-      throws Exception {
-    Scenario refused = Scenario.all().stream().filter(s -> s.pastTheQueue).findFirst().get();
-    String backend = line(refused.requestId(), "backend", "1111111111111111", null);
-    // A correlator that skips message events: the backend's 202 alone.
-    Path withoutBilling = dir.resolve("without.jsonl");
-    Files.writeString(withoutBilling, backend, StandardCharsets.UTF_8);
-    MultiHopDemo.Result pending = new MultiHopDemo.Result(refused, null,
-        MultiHopDemo.correlate(withoutBilling).get(refused.requestId()));
-    assertThat(pending.matches()).isFalse();
-    assertThat(pending.pending()).isTrue();
-    // Billing is in the story but the verdict is another: a failure, not pending.
-    Path withBilling = dir.resolve("with.jsonl");
-    Files.writeString(withBilling, backend
-        + line(refused.requestId(), BillingConsumerHop.NAME, "2222222222222222", "1111111111111111"),
-        StandardCharsets.UTF_8);
-    MultiHopDemo.Result failed = new MultiHopDemo.Result(refused, null,
-        MultiHopDemo.correlate(withBilling).get(refused.requestId()));
-    assertThat(failed.verdict.hops()).extracting(RequestVerdict.Hop::service)
-        .contains(BillingConsumerHop.NAME);
-    assertThat(failed.matches()).isFalse();
-    assertThat(failed.pending()).isFalse();
-  }
-
-  /** A successful server event of {@code service}, as much as the correlator needs. */
-  private static String line(String requestId, String service, String spanId, String parent) {
-    return "{\"timestamp\":\"2026-12-06T09:00:00.000Z\",\"event.name\":\"identity.server\","
-        + "\"identity.schema\":\"1.1\",\"service.name\":\"" + service + "\","
-        + "\"trace.id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"span.id\":\"" + spanId + "\","
-        + (parent == null ? "" : "\"span.parent.id\":\"" + parent + "\",")
-        + "\"identity.request.id\":\"" + requestId + "\",\"http.response.status_code\":202,"
-        + "\"event.outcome\":\"success\"}\n";
   }
 
   @Test
