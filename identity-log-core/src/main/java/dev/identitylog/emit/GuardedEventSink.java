@@ -18,9 +18,12 @@ import org.slf4j.LoggerFactory;
  * itself is never part of the warning.
  *
  * <p>Every {@code Throwable} is caught except the fatal ones ({@code VirtualMachineError}s such as
- * {@code OutOfMemoryError}, {@code ThreadDeath}, {@code LinkageError}), which are rethrown: the
- * request is more important than its log line, but a broken JVM is not the library's to hide. An
- * interruption is not swallowed: the thread's interrupt flag is restored.
+ * {@code OutOfMemoryError}, {@code ThreadDeath}), which are rethrown: the request is more important
+ * than its log line, but a broken JVM is not the library's to hide. A {@code LinkageError} from the
+ * sink is caught and counted like any failure: it means the library the sink writes to is on
+ * another version than the sink was built for (an OpenTelemetry API older than the one compiled
+ * against), a broken integration rather than a broken JVM, and rethrown it would fail every request
+ * the application serves. An interruption is not swallowed: the thread's interrupt flag is restored.
  *
  * <p>Some sinks lose events without throwing: a Logback appender that cannot write (a full disk)
  * reports only to Logback's status manager. For the SLF4J sink on Logback, such losses are counted
@@ -71,6 +74,9 @@ public final class GuardedEventSink implements EventSink {
   public void emit(IdentityEvent event) {
     try {
       delegate.emit(event);
+    } catch (LinkageError t) {
+      failed(t);
+      return;
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       failed(t);

@@ -74,11 +74,27 @@ class GuardedEventSinkTest {
         List.of(
             new StackOverflowError(),
             new OutOfMemoryError("simulated"),
-            new NoClassDefFoundError("simulated"),
             new ThreadDeath());
     for (Throwable t : fatal) {
       GuardedEventSink sink = guard(throwing(t));
       assertThatThrownBy(() -> sink.emit(TestEvents.ok())).as("%s", t).isSameAs(t);
+    }
+  }
+
+  @Test
+  void aSinkOnTheWrongVersionOfItsLibraryLosesItsEventsNotTheRequest() {
+    // An OpenTelemetry API older than the sink was built against threw NoSuchMethodError on every
+    // event: rethrown, it turned every request into a 500.
+    List<Throwable> linkage =
+        List.of(
+            new NoSuchMethodError("io.opentelemetry.api.logs.Logger.isEnabled"),
+            new NoClassDefFoundError("io/opentelemetry/api/logs/Severity"),
+            new AbstractMethodError("simulated"));
+    for (Throwable t : linkage) {
+      GuardedEventSink sink = guard(throwing(t));
+      assertThatCode(() -> sink.emit(TestEvents.ok())).as("%s", t).doesNotThrowAnyException();
+      assertThatCode(() -> sink.emit(TestEvents.ok())).as("%s", t).doesNotThrowAnyException();
+      assertThat(sink.dropped()).as("%s", t).isEqualTo(2);
     }
   }
 
