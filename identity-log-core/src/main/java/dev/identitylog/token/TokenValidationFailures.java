@@ -69,19 +69,27 @@ public final class TokenValidationFailures {
   /**
    * The reason a validation message states, for the messages of Nimbus's {@code
    * DefaultJWTClaimsVerifier} and {@code DefaultJWTProcessor} (current and earlier spellings)
-   * also when a framework wrapped them in a message of its own; {@code null} when the message says
-   * nothing this class recognises.
+   * also when a framework wrapped them in a message of its own, and for those of Spring Security's
+   * own JWT validators ({@code "Jwt expired at ..."}, {@code "The aud claim is not valid"}), which
+   * a resource server throws with no Nimbus exception underneath; {@code null} when the message
+   * says nothing this class recognises.
    */
   public static Reason reasonOfMessage(String message) {
     if (message == null || message.isEmpty() || message.length() > 4096) {
       return null;
     }
     String m = message.toLowerCase(Locale.ROOT);
-    if (m.contains("expired jwt")) {
+    if (m.contains("expired jwt") || m.contains("jwt expired at")) {
       return Reason.TOKEN_EXPIRED;
     }
-    if (m.contains("jwt before use time")) {
+    if (m.contains("jwt before use time") || m.contains("jwt used before")) {
       return Reason.TOKEN_NOT_YET_VALID;
+    }
+    if (m.contains("the aud claim is not valid")) {
+      return Reason.AUDIENCE_MISMATCH;
+    }
+    if (m.contains("the iss claim is not valid")) {
+      return Reason.ISSUER_UNTRUSTED;
     }
     if (m.contains("jwt aud claim rejected")
         || m.contains("jwt audience rejected")

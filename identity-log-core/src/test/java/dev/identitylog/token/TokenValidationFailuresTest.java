@@ -114,6 +114,24 @@ class TokenValidationFailuresTest {
   }
 
   @Test
+  void springSecuritysOwnValidatorMessagesAreRead() {
+    // What Spring Security's JwtTimestampValidator and JwtClaimValidator put in the
+    // JwtValidationException that a resource server throws (no Nimbus exception underneath).
+    assertThat(TokenValidationFailures.reason(new IllegalStateException(
+            "An error occurred while attempting to decode the Jwt: Jwt expired at 2026-12-06T09:00:00Z")))
+        .isEqualTo(Reason.TOKEN_EXPIRED);
+    assertThat(TokenValidationFailures.reason(new IllegalStateException(
+            "Jwt used before 2026-12-06T09:00:00Z")))
+        .isEqualTo(Reason.TOKEN_NOT_YET_VALID);
+    assertThat(TokenValidationFailures.reason(new IllegalStateException(
+            "The aud claim is not valid")))
+        .isEqualTo(Reason.AUDIENCE_MISMATCH);
+    assertThat(TokenValidationFailures.reason(new IllegalStateException(
+            "The iss claim is not valid")))
+        .isEqualTo(Reason.ISSUER_UNTRUSTED);
+  }
+
+  @Test
   void aFrameworkWrapperIsSeenThrough() {
     Throwable nimbus = catchThrowable(
         () -> processor().process(TestTokens.rs256().audience("billing-api").sign(), null));
