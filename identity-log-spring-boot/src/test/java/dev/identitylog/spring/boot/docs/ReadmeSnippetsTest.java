@@ -36,9 +36,10 @@ import org.junit.jupiter.api.TestFactory;
  * out with a stated reason, continue the block above, or declare what the reader already has.
  *
  * <p>A README whose blocks import a module or library this class path does not have, from the list
- * in {@link #OPTIONAL}, is skipped (reported as skipped, with the missing name): identity-log-kafka
- * and kafka-clients are not dependencies of this module. Any other unresolvable import is a
- * compile error.
+ * in {@link #OPTIONAL}, is skipped (reported as skipped, with the missing name). identity-log-kafka
+ * and kafka-clients are test dependencies of this module, so the Kafka README is compiled; they stay
+ * listed so that the README is skipped, not failed, should they leave the class path. Any other
+ * unresolvable import is a compile error.
  */
 class ReadmeSnippetsTest {
   /** Package prefixes a README may need that this module's tests do not depend on. */
@@ -88,13 +89,29 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void aGivenMayHaveTypeArguments() {
+    List<String> readme = List.of(
+        "<!-- given: java.util.Map<String, Object> config, java.util.List<java.util.Map.Entry<String, Integer>> rows, int n -->",
+        "```java",
+        "Object o = config.get(\"k\");",
+        "int total = rows.size() + n;",
+        "```");
+    assertThat(compile(units(JavaSnippet.parse("GIVEN.md", readme)))).isEmpty();
+  }
+
+  @Test
   void aReadmeNeedingAnAbsentOptionalDependencyIsSkipped() {
+    // Kafka is on this class path now (its README is compiled): the skip is shown with a library that is not.
+    List<String> absent = List.of("org.example.absent");
+    List<JavaSnippet> needing = JavaSnippet.parse("ABSENT.md", List.of(
+        "```java", "import org.example.absent.Client;", "Client c = null;", "```"));
+    assertThat(missingOptionalDependency(needing, absent)).isEqualTo("org.example.absent.Client");
     List<JavaSnippet> kafka = JavaSnippet.parse("KAFKA.md", List.of(
         "```java", "import org.apache.kafka.clients.producer.KafkaProducer;", "KafkaProducer<String, String> p = null;", "```"));
-    assertThat(missingOptionalDependency(kafka)).isEqualTo("org.apache.kafka.clients.producer.KafkaProducer");
+    assertThat(missingOptionalDependency(kafka)).as("kafka-clients is on this class path").isNull();
     List<JavaSnippet> typo = JavaSnippet.parse("TYPO.md", List.of(
         "```java", "import dev.identitylog.IdentityLogg;", "```"));
-    assertThat(missingOptionalDependency(typo)).as("only the listed optional packages are skipped").isNull();
+    assertThat(missingOptionalDependency(typo, absent)).as("only the listed optional packages are skipped").isNull();
   }
 
   static List<Path> markdownFiles() throws IOException {
@@ -111,12 +128,16 @@ class ReadmeSnippetsTest {
   }
 
   static String missingOptionalDependency(List<JavaSnippet> snippets) {
+    return missingOptionalDependency(snippets, OPTIONAL);
+  }
+
+  static String missingOptionalDependency(List<JavaSnippet> snippets, List<String> optionalPrefixes) {
     for (JavaSnippet s : snippets) {
       if (s.notCompiled != null) {
         continue;
       }
       for (String name : s.importedNames()) {
-        for (String optional : OPTIONAL) {
+        for (String optional : optionalPrefixes) {
           if (name.startsWith(optional + ".") && !onClassPath(name, optional)) {
             return name;
           }
@@ -229,13 +250,33 @@ class ReadmeSnippetsTest {
     private String parameters() {
       List<String> given = new ArrayList<>();
       for (JavaSnippet p : parts) {
-        for (String g : p.given.split(",")) {
+        for (String g : topLevel(p.given)) {
           if (!g.isBlank()) {
             given.add(g.trim());
           }
         }
       }
       return String.join(", ", given);
+    }
+
+    /** {@code given} split at its commas outside type arguments ({@code Map<String, Object> m}). */
+    static List<String> topLevel(String given) {
+      List<String> parts = new ArrayList<>();
+      int depth = 0;
+      int start = 0;
+      for (int i = 0; i < given.length(); i++) {
+        char c = given.charAt(i);
+        if (c == '<') {
+          depth++;
+        } else if (c == '>') {
+          depth--;
+        } else if (c == ',' && depth == 0) {
+          parts.add(given.substring(start, i));
+          start = i + 1;
+        }
+      }
+      parts.add(given.substring(start));
+      return parts;
     }
 
     private void body(StringBuilder java) {
