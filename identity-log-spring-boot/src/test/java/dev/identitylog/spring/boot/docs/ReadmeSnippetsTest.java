@@ -89,17 +89,6 @@ class ReadmeSnippetsTest {
   }
 
   @Test
-  void aGivenMayHaveTypeArguments() {
-    List<String> readme = List.of(
-        "<!-- given: java.util.Map<String, Object> config, java.util.List<java.util.Map.Entry<String, Integer>> rows, int n -->",
-        "```java",
-        "Object o = config.get(\"k\");",
-        "int total = rows.size() + n;",
-        "```");
-    assertThat(compile(units(JavaSnippet.parse("GIVEN.md", readme)))).isEmpty();
-  }
-
-  @Test
   void aReadmeNeedingAnAbsentOptionalDependencyIsSkipped() {
     // Kafka is on this class path now (its README is compiled): the skip is shown with a library that is not.
     List<String> absent = List.of("org.example.absent");
@@ -250,33 +239,13 @@ class ReadmeSnippetsTest {
     private String parameters() {
       List<String> given = new ArrayList<>();
       for (JavaSnippet p : parts) {
-        for (String g : topLevel(p.given)) {
+        for (String g : p.given.split(",")) {
           if (!g.isBlank()) {
             given.add(g.trim());
           }
         }
       }
       return String.join(", ", given);
-    }
-
-    /** {@code given} split at its commas outside type arguments ({@code Map<String, Object> m}). */
-    static List<String> topLevel(String given) {
-      List<String> parts = new ArrayList<>();
-      int depth = 0;
-      int start = 0;
-      for (int i = 0; i < given.length(); i++) {
-        char c = given.charAt(i);
-        if (c == '<') {
-          depth++;
-        } else if (c == '>') {
-          depth--;
-        } else if (c == ',' && depth == 0) {
-          parts.add(given.substring(start, i));
-          start = i + 1;
-        }
-      }
-      parts.add(given.substring(start));
-      return parts;
     }
 
     private void body(StringBuilder java) {
