@@ -28,6 +28,9 @@ final class Decisions {
   String failedCallName;
   String failedCallStatus;
 
+  /** Nothing recorded, closed: the decisions of every request that recorded none. */
+  static final Decisions NONE = new Decisions().close();
+
   private boolean closed;
 
   synchronized boolean authn(Outcome outcome, Reason reason) {
