@@ -24,7 +24,11 @@ public final class Field<T> {
     CODE
   }
 
-  /** String fields whose values are made or received anew for each request. */
+  /**
+   * String fields whose values are made or received anew for each request, or are new instances
+   * each time even when equal (addresses a container formats per request): remembering them would
+   * never hit, and only write to an object all threads read.
+   */
   private static final java.util.Set<String> PER_REQUEST =
       java.util.Set.of(
           "trace.id",
@@ -34,6 +38,9 @@ public final class Field<T> {
           "identity.request.edge_id",
           "url.path",
           "url.full",
+          "server.address",
+          "network.peer.address",
+          "client.address",
           "messaging.message.id");
 
   private final String key;
