@@ -6,6 +6,12 @@ final class ThreadLocalStorage implements RequestContextStorage {
 
   private final ThreadLocal<ContextRecord> current = new ThreadLocal<>();
 
+  /**
+   * Restores "nothing current", the usual case (a request bound on a pooled thread): one scope for
+   * all such attachments, rather than a new one per request.
+   */
+  private final Scope clear = () -> set(null);
+
   private ThreadLocalStorage() {}
 
   @Override
@@ -20,12 +26,14 @@ final class ThreadLocalStorage implements RequestContextStorage {
       return Scope.NOOP; // already current: nothing to restore
     }
     set(record);
-    return () -> set(previous);
+    return previous == null ? clear : () -> set(previous);
   }
 
   private void set(ContextRecord record) {
     if (record == null) {
-      current.remove(); // no stale reference keeps a finished request alive on a pooled thread
+      // No stale reference keeps a finished request alive on a pooled thread. The slot itself is
+      // kept (set, not remove): removing it made every request allocate a new map entry.
+      current.set(null);
     } else {
       current.set(record);
     }

@@ -241,12 +241,28 @@ public final class IdentityEvent {
       }
       switch (field.kind()) {
         case STRING:
-          return Sanitizer.clean((String) value, limits.maxStringLength());
+          return clean(field, (String) value);
         case STRINGS:
           return cleanList((List<?>) value);
         default:
           return value;
       }
+    }
+
+    /**
+     * The string cleaned, without scanning it again when it is the very instance found clean last
+     * time (a cached token's subject, the service name): see {@link Field#lastClean()}.
+     */
+    private String clean(Field<?> field, String value) {
+      int max = limits.maxStringLength();
+      if (value == field.lastClean() && value.length() <= max) {
+        return value;
+      }
+      String v = Sanitizer.clean(value, max);
+      if (v == value) {
+        field.cleaned(v);
+      }
+      return v;
     }
 
     private List<String> cleanList(List<?> list) {

@@ -26,6 +26,27 @@ class IdentityEventBuilderTest {
   }
 
   @Test
+  void aRepeatedValueFoundCleanIsRememberedAndStillCutToEachBuildersLimit() {
+    String subject = // a new instance, longer than the smallest limit
+        "CN=alice-" + System.nanoTime() + ",OU=" + "x".repeat(80) + ",O=Example Customers";
+    IdentityEvent first = IdentityEvent.builder().set(Fields.TLS_CLIENT_SUBJECT, subject).build();
+
+    assertThat(first.get(Fields.TLS_CLIENT_SUBJECT)).isSameAs(subject);
+    assertThat(Fields.TLS_CLIENT_SUBJECT.lastClean()).isSameAs(subject);
+    // The same instance under a smaller limit is still cut: only its characters were remembered.
+    IdentityEvent cut =
+        IdentityEvent.builder(Limits.of(64, 32, 16 * 1024))
+            .set(Fields.TLS_CLIENT_SUBJECT, subject)
+            .build();
+    assertThat(cut.get(Fields.TLS_CLIENT_SUBJECT)).hasSize(64).endsWith("\u2026");
+    // A value that needed cleaning is not remembered; a per-request id is never remembered.
+    IdentityEvent.builder().set(Fields.TLS_CLIENT_SUBJECT, "CN=bad\nline").build();
+    assertThat(Fields.TLS_CLIENT_SUBJECT.lastClean()).isSameAs(subject);
+    IdentityEvent.builder().set(Fields.SPAN_ID, "00f067aa0ba902b7").build();
+    assertThat(Fields.SPAN_ID.lastClean()).isNull();
+  }
+
+  @Test
   void aListCleanedBeforeIsKeptNotRebuiltWhenItFitsTheLimits() {
     String longScope = "s".repeat(100);
     List<String> cleaned =

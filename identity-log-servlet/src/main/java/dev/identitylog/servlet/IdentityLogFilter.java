@@ -80,9 +80,12 @@ public final class IdentityLogFilter implements Filter {
   public static final String CLIENT_CERT_TRUST_ANCHORS = "client-cert-trust-anchors";
 
   /**
-   * Marks a request this filter has already started: its value is the {@link ServerRecord}, or
-   * the {@link AsyncCompletion} once the request went async. Later passes of the same request
-   * (forward, include, async and error dispatches) find it and do not start a second record.
+   * Set only once a request went async: its value is the {@link AsyncCompletion}, which an async
+   * dispatch of the same request finds to record what it threw. A request this filter has already
+   * started is marked by {@link RequestIdentity#ATTRIBUTE} alone (its value is the {@link
+   * ServerRecord}): later passes of the same request (forward, include, async and error
+   * dispatches) find it and do not start a second record. One attribute set per request, not two:
+   * on Jetty each is a write through its attribute layers.
    */
   static final String STATE_ATTRIBUTE = IdentityLogFilter.class.getName() + ".state";
 
@@ -174,9 +177,9 @@ public final class IdentityLogFilter implements Filter {
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) res;
 
-    Object state = attribute(log, request);
-    if (state != null) {
-      continueStarted(log, state, request, response, chain);
+    ServerRecord started = started(log, request);
+    if (started != null) {
+      continueStarted(log, started, request, response, chain);
       return;
     }
 
@@ -218,7 +221,6 @@ public final class IdentityLogFilter implements Filter {
       return null;
     }
     try {
-      request.setAttribute(STATE_ATTRIBUTE, exchange);
       request.setAttribute(RequestIdentity.ATTRIBUTE, exchange);
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
@@ -245,18 +247,12 @@ public final class IdentityLogFilter implements Filter {
    */
   private static void continueStarted(
       ServerHandler log,
-      Object state,
+      ServerRecord exchange,
       HttpServletRequest request,
       HttpServletResponse response,
       FilterChain chain)
       throws IOException, ServletException {
-    AsyncCompletion async = state instanceof AsyncCompletion ? (AsyncCompletion) state : null;
-    ServerRecord exchange =
-        async != null ? async.exchange() : state instanceof ServerRecord ? (ServerRecord) state : null;
-    if (exchange == null) {
-      chain.doFilter(request, response);
-      return;
-    }
+    AsyncCompletion async = asyncCompletion(log, request, exchange);
     Scope scope = bind(log, exchange);
     try {
       chain.doFilter(request, response);
@@ -270,9 +266,29 @@ public final class IdentityLogFilter implements Filter {
     }
   }
 
-  private static Object attribute(ServerHandler log, HttpServletRequest request) {
+  /** The async completion of this very record, when the request went async; otherwise null. */
+  private static AsyncCompletion asyncCompletion(
+      ServerHandler log, HttpServletRequest request, ServerRecord exchange) {
     try {
-      return request.getAttribute(STATE_ATTRIBUTE);
+      Object async = request.getAttribute(STATE_ATTRIBUTE);
+      return async instanceof AsyncCompletion && ((AsyncCompletion) async).exchange() == exchange
+          ? (AsyncCompletion) async
+          : null;
+    } catch (Throwable t) {
+      Throwables.propagateIfFatal(t);
+      log.internalError("reading a request attribute", t);
+      return null;
+    }
+  }
+
+  /**
+   * The record of a request already started, or null. Anything else an application may have put
+   * under the name does not stop the request from being recorded.
+   */
+  private static ServerRecord started(ServerHandler log, HttpServletRequest request) {
+    try {
+      Object state = request.getAttribute(RequestIdentity.ATTRIBUTE);
+      return state instanceof ServerRecord ? (ServerRecord) state : null;
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
       log.internalError("reading a request attribute", t);

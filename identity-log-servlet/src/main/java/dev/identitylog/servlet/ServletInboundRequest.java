@@ -25,6 +25,10 @@ final class ServletInboundRequest implements HttpServerRequest {
   static final String SECURE_PROTOCOL_ATTRIBUTE = "jakarta.servlet.request.secure_protocol";
 
   private final HttpServletRequest request;
+  // Read once, by the first of the TLS getters (see readTls); the core reads them on one thread.
+  private boolean tlsRead;
+  private boolean tlsAttributes;
+  private X509Certificate[] chain;
 
   ServletInboundRequest(HttpServletRequest request) {
     this.request = request;
@@ -148,12 +152,15 @@ final class ServletInboundRequest implements HttpServerRequest {
 
   @Override
   public X509Certificate[] peerCertificates() {
-    Object chain = attribute(CERTIFICATE_ATTRIBUTE);
-    return chain instanceof X509Certificate[] ? (X509Certificate[]) chain : null;
+    readTls();
+    return chain;
   }
 
   @Override
   public String tlsProtocol() {
+    if (!readTls()) {
+      return null;
+    }
     Object protocol = attribute(SECURE_PROTOCOL_ATTRIBUTE);
     if (protocol instanceof String) {
       return (String) protocol;
@@ -163,8 +170,35 @@ final class ServletInboundRequest implements HttpServerRequest {
 
   @Override
   public String tlsCipher() {
+    if (!readTls()) {
+      return null;
+    }
     Object cipher = attribute(CIPHER_SUITE_ATTRIBUTE);
     return cipher instanceof String ? (String) cipher : null;
+  }
+
+  /**
+   * Reads the certificate attribute once and answers whether the request's TLS attributes are
+   * worth reading. On a plain-HTTP request there is no handshake, and Jetty answers each attribute
+   * look-up through several layers of attribute maps, so the protocol and cipher attributes are
+   * read only for a secure request, or for one that carries a certificate all the same (Spring's
+   * MockMvc {@code x509()} sets the certificate attribute on a request that is not secure, and a
+   * test harness may set the others beside it).
+   */
+  private boolean readTls() {
+    if (!tlsRead) {
+      tlsRead = true;
+      Object attribute = attribute(CERTIFICATE_ATTRIBUTE);
+      chain = attribute instanceof X509Certificate[] ? (X509Certificate[]) attribute : null;
+      boolean secure;
+      try {
+        secure = request.isSecure();
+      } catch (RuntimeException e) {
+        secure = true; // unknown: read the attributes, as for any secure request
+      }
+      tlsAttributes = secure || chain != null;
+    }
+    return tlsAttributes;
   }
 
   private Object attribute(String name) {

@@ -26,6 +26,11 @@ final class Fakes {
   boolean committed;
   /** Calls of {@code getHeaders}, which builds an enumeration on a real container. */
   int headerEnumerations;
+  /** Names passed to {@code getAttribute}, in order; and the number of {@code setAttribute} calls. */
+  final java.util.List<String> attributeReads = new java.util.ArrayList<>();
+  int attributeWrites;
+  /** What {@code isSecure} answers. */
+  boolean secure;
 
   HttpServletRequest request() {
     InvocationHandler h = (proxy, method, args) -> {
@@ -59,8 +64,12 @@ final class Fakes {
         case "getServerPort":
           return 8443;
         case "getAttribute":
+          attributeReads.add((String) args[0]);
           return attributes.get((String) args[0]);
+        case "isSecure":
+          return secure;
         case "setAttribute":
+          attributeWrites++;
           attributes.put((String) args[0], args[1]);
           return null;
         case "removeAttribute":

@@ -10,6 +10,7 @@ import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.TestPki;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
@@ -17,6 +18,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.UnavailableException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -88,6 +90,74 @@ class IdentityLogFilterTest {
     assertThat(event.get(Fields.REQUEST_ID)).isEqualTo("rid-1");
     assertThat(event.get(Fields.TRACE_ID)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(http.headerEnumerations).isEqualTo(2);
+  }
+
+  @Test
+  void aPlainHttpRequestReadsTheCertificateAttributeAndNoOtherTlsAttribute() throws Exception {
+    // Jetty answers each attribute look-up through several layers of maps; on a request without
+    // a handshake the protocol and cipher attributes cannot say anything, so they are not read.
+    http.attributes.put(ServletInboundRequest.CIPHER_SUITE_ATTRIBUTE, "TLS_AES_128_GCM_SHA256");
+    http.attributes.put(ServletInboundRequest.SECURE_PROTOCOL_ATTRIBUTE, "TLSv1.3");
+
+    IdentityLogFilter.builder(log).build().doFilter(http.request(), http.response(), (q, r) -> {});
+
+    IdentityEvent event = sink.single();
+    assertThat(event.get(Fields.TLS_CIPHER)).isNull();
+    assertThat(event.get(Fields.TLS_PROTOCOL_VERSION)).isNull();
+    assertThat(http.attributeReads)
+        .contains(ServletInboundRequest.CERTIFICATE_ATTRIBUTE)
+        .doesNotContain(
+            ServletInboundRequest.CIPHER_SUITE_ATTRIBUTE,
+            ServletInboundRequest.SECURE_PROTOCOL_ATTRIBUTE,
+            JettySslSession.ATTRIBUTE);
+  }
+
+  @Test
+  void aSecureRequestOrOneCarryingACertificateHasItsTlsAttributesRead() throws Exception {
+    http.attributes.put(ServletInboundRequest.CIPHER_SUITE_ATTRIBUTE, "TLS_AES_128_GCM_SHA256");
+    http.attributes.put(ServletInboundRequest.SECURE_PROTOCOL_ATTRIBUTE, "TLSv1.3");
+    IdentityLogFilter filter = IdentityLogFilter.builder(log).build();
+    http.secure = true;
+
+    filter.doFilter(http.request(), http.response(), (q, r) -> {});
+
+    // Spring's MockMvc x509() sets the certificate on a request that is not secure.
+    http.secure = false;
+    http.attributes.remove(RequestIdentity.ATTRIBUTE); // a new request
+    http.attributes.remove(IdentityLogFilter.STATE_ATTRIBUTE);
+    X509Certificate certificate =
+        TestPki.create("CN=Fake Root 3c1,O=Example Trust")
+            .issue(TestPki.leaf("CN=carol-3c1,O=Example Customers"))
+            .certificate();
+    http.attributes.put(
+        ServletInboundRequest.CERTIFICATE_ATTRIBUTE, new X509Certificate[] {certificate});
+    filter.doFilter(http.request(), http.response(), (q, r) -> {});
+
+    assertThat(sink.events()).hasSize(2);
+    for (IdentityEvent event : sink.events()) {
+      assertThat(event.get(Fields.TLS_CIPHER)).isEqualTo("TLS_AES_128_GCM_SHA256");
+      assertThat(event.get(Fields.TLS_PROTOCOL_VERSION)).isEqualTo("1.3");
+    }
+    assertThat(sink.events().get(1).get(Fields.TLS_CLIENT_SUBJECT)).isNotNull();
+  }
+
+  @Test
+  void aRequestSetsOneAttributeAndReadsNoneOfItsOwnButTheMarker() throws Exception {
+    IdentityLogFilter.builder(log).build().doFilter(http.request(), http.response(), (q, r) -> {});
+
+    assertThat(sink.events()).hasSize(1);
+    assertThat(http.attributeWrites).isEqualTo(1);
+    assertThat(http.attributes).containsOnlyKeys(RequestIdentity.ATTRIBUTE);
+    assertThat(http.attributeReads).doesNotContain(IdentityLogFilter.STATE_ATTRIBUTE);
+  }
+
+  @Test
+  void somethingElseUnderTheAttributeNameDoesNotStopTheRecord() throws Exception {
+    http.attributes.put(RequestIdentity.ATTRIBUTE, "not a record");
+
+    IdentityLogFilter.builder(log).build().doFilter(http.request(), http.response(), (q, r) -> {});
+
+    assertThat(sink.events()).hasSize(1);
   }
 
   @Test

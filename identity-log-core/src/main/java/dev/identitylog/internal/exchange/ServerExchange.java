@@ -56,7 +56,11 @@ public final class ServerExchange implements ServerRecord {
   private final InternalErrors errors;
   private final long startNanos = System.nanoTime();
   private final IdentityEvent.Builder event; // guarded by this
-  private final Decisions decisions = new Decisions();
+  /**
+   * Created by the first recording (most requests record none: their outcomes are inferred), and
+   * {@link Decisions#NONE} once the record ended without any. Guarded by this.
+   */
+  private Decisions decisions;
   private final AtomicBoolean finished = new AtomicBoolean();
 
   private volatile String traceId;
@@ -273,11 +277,11 @@ public final class ServerExchange implements ServerRecord {
     certificatePresented = found.certificatePresented;
     if (found.reject) {
       reject = true;
-      decisions.authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
+      decisions().authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
     }
     if (found.certificateProblem != null) {
       certificateProblem = found.certificateProblem;
-      decisions.authn(Outcome.FAILURE, found.certificateProblem);
+      decisions().authn(Outcome.FAILURE, found.certificateProblem);
     }
   }
 
@@ -402,7 +406,7 @@ public final class ServerExchange implements ServerRecord {
 
   @Override
   public RequestIdentity authn(Outcome outcome, Reason reason) {
-    if (!decisions.authn(outcome, reason)) {
+    if (!decisions().authn(outcome, reason)) {
       errors.lateDecision("authn");
     }
     return this;
@@ -410,7 +414,7 @@ public final class ServerExchange implements ServerRecord {
 
   @Override
   public RequestIdentity authz(Outcome outcome, Reason reason, String policy) {
-    if (!decisions.authz(outcome, reason, policy)) {
+    if (!decisions().authz(outcome, reason, policy)) {
       errors.lateDecision("authz");
     }
     return this;
@@ -418,7 +422,7 @@ public final class ServerExchange implements ServerRecord {
 
   @Override
   public RequestIdentity dependency(Outcome outcome, Reason reason, String name, String status) {
-    if (!decisions.dependency(outcome, reason, name, status)) {
+    if (!decisions().dependency(outcome, reason, name, status)) {
       errors.lateDecision("dependency");
     }
     return this;
@@ -430,7 +434,29 @@ public final class ServerExchange implements ServerRecord {
    * here: its own client event says what happened to it.
    */
   void outboundCallEnded(Reason failure, String name, String status) {
-    decisions.outboundCall(failure, name, status);
+    decisions().outboundCall(failure, name, status);
+  }
+
+  private Decisions decisions() {
+    synchronized (this) {
+      if (decisions == null) {
+        decisions = new Decisions();
+      }
+      return decisions;
+    }
+  }
+
+  /** Ends the recording: what arrives later is refused (a closed Decisions refuses it). */
+  private Decisions closeDecisions() {
+    Decisions d;
+    synchronized (this) {
+      d = decisions;
+      if (d == null) {
+        decisions = Decisions.NONE;
+        return Decisions.NONE;
+      }
+    }
+    return d.close();
   }
 
   // ---------------------------------------------------------------- the end
@@ -487,7 +513,7 @@ public final class ServerExchange implements ServerRecord {
       status = -1; // not an HTTP status: unknown, rather than a value no reader can interpret
     }
     // From here on what is recorded is dropped and counted: the event is built from this.
-    Decisions recorded = decisions.close();
+    Decisions recorded = closeDecisions();
     IdentityEvent built;
     synchronized (this) {
       IdentityEvent.Builder b = event;
