@@ -38,12 +38,18 @@ public final class LoadHarness {
    * of the warm-up time, at most {@link #MAX_WARMUP_CHUNKS} of them.
    */
   static final long MIN_WARMUP_REQUESTS = 30_000;
-  static final int MAX_WARMUP_CHUNKS = 6;
+  static final int MAX_WARMUP_CHUNKS = 10;
   /**
    * The JIT counts as quiet when it compiled for at most this share of a warm-up phase. Without
    * this rule a quick run measured compilation: a JFR recording of the identity-log server showed
-   * C2 still compiling and recompiling (after deoptimisations) the library's and Jetty's request
-   * path seconds after 30 000 requests, and that CPU was counted against the library.
+   * C2 still compiling the library's and Jetty's request path seconds after 30 000 requests, and
+   * that CPU was counted against the library.
+   *
+   * <p>Up to ten phases (30 s in a quick run): not a deoptimisation loop but a starved compiler.
+   * The compiler threads are a few runnable threads among the request threads on the server's one
+   * core; with {@code identity-log-async} C2 ran for about a quarter of the wall time and waited on
+   * the run queue for the rest ({@code /proc/<pid>/task/<tid>/schedstat}), needed about 5 s of
+   * CPU to compile the request path once, and so was still compiling it after six 3-s phases.
    */
   static final double QUIET_JIT_SHARE = 0.02;
 
