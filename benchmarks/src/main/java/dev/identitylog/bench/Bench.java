@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * added_cpu_us=… throughput_ratio=… p99_ratio=… vs_diy=… vs_logbook=… jmh_ns=… jmh_bytes=…
  * </pre>
  *
- * Arguments: {@code --quick} (short runs, under ten minutes with the build), {@code --no-jmh},
+ * Arguments: {@code --quick} (short runs, 11 to 14 minutes with the build), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
  * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
  * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording

@@ -38,14 +38,17 @@ public final class LoadHarness {
    * of the warm-up time, at most {@link #MAX_WARMUP_CHUNKS} of them.
    */
   static final long MIN_WARMUP_REQUESTS = 30_000;
-  static final int MAX_WARMUP_CHUNKS = 10;
+  static final int MAX_WARMUP_CHUNKS = 6;
+  /** Warm-up may run past {@link #MAX_WARMUP_CHUNKS} phases until this many seconds (see below). */
+  static final int MIN_WARMUP_CAP_SECONDS = 30;
   /**
    * The JIT counts as quiet when it compiled for at most this share of a warm-up phase. Without
    * this rule a quick run measured compilation: a JFR recording of the identity-log server showed
    * C2 still compiling the library's and Jetty's request path seconds after 30 000 requests, and
    * that CPU was counted against the library.
    *
-   * <p>Up to ten phases (30 s in a quick run): not a deoptimisation loop but a starved compiler.
+   * <p>Up to 30 s at least (ten phases of a quick run; the full run's six 10-s phases are already
+   * more): not a deoptimisation loop but a starved compiler.
    * The compiler threads are a few runnable threads among the request threads on the server's one
    * core; with {@code identity-log-async} C2 ran for about a quarter of the wall time and waited on
    * the run queue for the rest ({@code /proc/<pid>/task/<tid>/schedstat}), needed about 5 s of
@@ -220,7 +223,7 @@ public final class LoadHarness {
             headers, settings.connections)) {
           long warmed = 0;
           boolean jitBusy = true;
-          for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+          for (int chunk = 0; chunk < maxWarmupChunks(settings.warmupSeconds) && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
             long jitBefore = stats(control, lines, work)[2];
             warmed += log(java.run(settings.warmupSeconds), work.resolve("warmup-" + chunk + ".txt")).requests;
             jitBusy = stats(control, lines, work)[2] - jitBefore > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
@@ -243,7 +246,7 @@ public final class LoadHarness {
         String url = "http://127.0.0.1:" + port + Fixtures.PATH;
         long warmed = 0;
         boolean jitBusy = true;
-        for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+        for (int chunk = 0; chunk < maxWarmupChunks(settings.warmupSeconds) && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
           long jitBefore = stats(control, lines, work)[2];
           warmed += wrk.run(url, headers, settings.connections, settings.warmupSeconds,
               work.resolve("warmup-" + chunk + ".txt")).requests;
@@ -287,6 +290,12 @@ public final class LoadHarness {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** Six phases, or as many as make {@link #MIN_WARMUP_CAP_SECONDS}, whichever is more. */
+  static int maxWarmupChunks(int warmupSeconds) {
+    int warmup = Math.max(1, warmupSeconds);
+    return Math.max(MAX_WARMUP_CHUNKS, (MIN_WARMUP_CAP_SECONDS + warmup - 1) / warmup);
   }
 
   /** Asks the server for {allocated bytes, served, JIT ms} (see {@link BenchServer#stats}). */
