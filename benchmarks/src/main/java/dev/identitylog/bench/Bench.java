@@ -29,11 +29,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * added_cpu_us=… throughput_ratio=… p99_ratio=… vs_diy=… vs_logbook=… jmh_ns=… jmh_bytes=…
  * </pre>
  *
- * Arguments: {@code --quick} (short runs, under ten minutes with the build), {@code --no-jmh},
+ * Arguments: {@code --quick} (short runs, 11 to 14 minutes with the build), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
  * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
  * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording
- * of each server JVM beside its logs).
+ * of each server JVM beside its logs), {@code --server-jvm-arg ARG} (repeatable: an option for
+ * every server JVM, e.g. {@code -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation
+ * -XX:LogFile=…}: a file, since the server's standard output is read only between phases).
  */
 public final class Bench {
   private Bench() {}
@@ -43,6 +45,7 @@ public final class Bench {
     boolean jmh = true;
     boolean load = true;
     boolean jfr = false;
+    List<String> serverJvmArgs = new ArrayList<>();
     Path outDir = Path.of("benchmarks", "target", "bench");
     int rounds = 3;
     int warmup = -1;
@@ -61,6 +64,9 @@ public final class Bench {
           break;
         case "--jfr":
           jfr = true;
+          break;
+        case "--server-jvm-arg":
+          serverJvmArgs.add(args[++i]);
           break;
         case "--out":
           outDir = Path.of(args[++i]);
@@ -91,7 +97,7 @@ public final class Bench {
     if (load) {
       LoadHarness.Settings settings = new LoadHarness.Settings(rounds,
           warmup >= 0 ? warmup : quick ? 3 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
-          outDir.resolve("load"), configurations, jfr);
+          outDir.resolve("load"), configurations, jfr, serverJvmArgs);
       samples = new LoadHarness(settings, out).run();
     }
     report(out, pipeline, samples);
@@ -142,23 +148,26 @@ public final class Bench {
     if (!samples.isEmpty()) {
       out.println();
       out.println("Whole server, medians of " + samples.values().iterator().next().size() + " rounds");
-      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  added us  emitter us  server busy"
-          + "  alloc B/req  ctx sw/req  jit ms");
+      out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  jit cpu us  req cpu us  added us"
+          + "  emitter us  server busy  alloc B/req  ctx sw/req  jit ms");
       for (Map.Entry<Configuration, List<Sample>> e : samples.entrySet()) {
         medians.put(e.getKey(), new double[] {
             median(e.getValue(), s -> s.requestsPerSecond), median(e.getValue(), s -> s.p99Millis),
             median(e.getValue(), s -> s.cpuMicrosPerRequest), median(e.getValue(), s -> s.serverUtilisation),
             median(e.getValue(), s -> s.emitterMicrosPerRequest),
             median(e.getValue(), s -> s.bytesPerRequest), median(e.getValue(), s -> s.switchesPerRequest),
-            median(e.getValue(), s -> s.jitMillis)});
+            median(e.getValue(), s -> s.jitMillis),
+            median(e.getValue(), s -> s.jitCpuMicrosPerRequest),
+            // The request path's CPU: the process's less its compiler threads', per round.
+            median(e.getValue(), s -> s.cpuMicrosPerRequest - s.jitCpuMicrosPerRequest)});
       }
       for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
         double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
         double[] m = e.getValue();
-        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f%n",
+        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %11.1f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f%n",
             e.getKey().id(), m[0],
-            base == null ? Double.NaN : m[0] / base[0], m[1], m[2],
-            base == null ? Double.NaN : m[2] - base[2], m[4], m[3] * 100, m[5], m[6], m[7]);
+            base == null ? Double.NaN : m[0] / base[0], m[1], m[2], m[8], m[9],
+            base == null ? Double.NaN : m[9] - base[9], m[4], m[3] * 100, m[5], m[6], m[7]);
       }
     }
     double[] none = medians.getOrDefault(Configuration.NO_FILTER, nan());
@@ -169,12 +178,14 @@ public final class Bench {
     out.println();
     out.println(String.format(Locale.ROOT,
         "added_cpu_us=%.1f throughput_ratio=%.2f p99_ratio=%.2f vs_diy=%.2f vs_logbook=%.2f jmh_ns=%.0f jmh_bytes=%.0f",
-        sync[2] - none[2], sync[0] / none[0], sync[1] / none[1], sync[0] / diy[0], sync[0] / logbook[0],
+        sync[9] - none[9], sync[0] / none[0], sync[1] / none[1], sync[0] / diy[0], sync[0] / logbook[0],
         warm[0], warm[1]));
   }
 
   private static double[] nan() {
-    return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    double[] none = new double[10];
+    java.util.Arrays.fill(none, Double.NaN);
+    return none;
   }
 
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {

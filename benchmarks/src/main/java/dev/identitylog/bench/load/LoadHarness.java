@@ -39,11 +39,20 @@ public final class LoadHarness {
    */
   static final long MIN_WARMUP_REQUESTS = 30_000;
   static final int MAX_WARMUP_CHUNKS = 6;
+  /** Warm-up may run past {@link #MAX_WARMUP_CHUNKS} phases until this many seconds (see below). */
+  static final int MIN_WARMUP_CAP_SECONDS = 30;
   /**
    * The JIT counts as quiet when it compiled for at most this share of a warm-up phase. Without
    * this rule a quick run measured compilation: a JFR recording of the identity-log server showed
-   * C2 still compiling and recompiling (after deoptimisations) the library's and Jetty's request
-   * path seconds after 30 000 requests, and that CPU was counted against the library.
+   * C2 still compiling the library's and Jetty's request path seconds after 30 000 requests, and
+   * that CPU was counted against the library.
+   *
+   * <p>Up to 30 s at least (ten phases of a quick run; the full run's six 10-s phases are already
+   * more): not a deoptimisation loop but a starved compiler.
+   * The compiler threads are a few runnable threads among the request threads on the server's one
+   * core; with {@code identity-log-async} C2 ran for about a quarter of the wall time and waited on
+   * the run queue for the rest ({@code /proc/<pid>/task/<tid>/schedstat}), needed about 5 s of
+   * CPU to compile the request path once, and so was still compiling it after six 3-s phases.
    */
   static final double QUIET_JIT_SHARE = 0.02;
 
@@ -71,6 +80,12 @@ public final class LoadHarness {
     final List<Configuration> configurations;
     /** Record each server JVM with JFR, warm-up included ({@code server.jfr} beside its logs). */
     final boolean jfr;
+    /**
+     * Extra options for every server JVM, after the heap's. Diagnostics must write to a file
+     * ({@code -XX:LogFile=}): the server's standard output is read only between phases, and a
+     * full pipe would stall the thread writing to it.
+     */
+    final List<String> serverJvmArgs;
 
     public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
         List<Configuration> configurations) {
@@ -79,6 +94,12 @@ public final class LoadHarness {
 
     public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
         List<Configuration> configurations, boolean jfr) {
+      this(rounds, warmupSeconds, measureSeconds, connections, workDir, configurations, jfr, List.of());
+    }
+
+    public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
+        List<Configuration> configurations, boolean jfr, List<String> serverJvmArgs) {
+      this.serverJvmArgs = List.copyOf(serverJvmArgs);
       this.rounds = rounds;
       this.warmupSeconds = warmupSeconds;
       this.measureSeconds = measureSeconds;
@@ -101,18 +122,27 @@ public final class LoadHarness {
     public final double bytesPerRequest;
     /** Context switches (voluntary and not) of the server's threads per request served. */
     public final double switchesPerRequest;
-    /** Milliseconds the server's JIT compiled during the measured phase. */
+    /**
+     * Milliseconds the server's JIT compiled during the measured phase ({@code CompilationMXBean}:
+     * the wall time of compilations, stretched when the compiler threads wait for the core).
+     */
     public final double jitMillis;
+    /**
+     * CPU of the JIT's compiler threads per request, part of {@link #cpuMicrosPerRequest}: what
+     * compilation took from the server's core while it was measured.
+     */
+    public final double jitCpuMicrosPerRequest;
 
     Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest,
         double serverUtilisation, double emitterMicrosPerRequest) {
       this(requestsPerSecond, p99Millis, cpuMicrosPerRequest, serverUtilisation,
-          emitterMicrosPerRequest, Double.NaN, Double.NaN, Double.NaN);
+          emitterMicrosPerRequest, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     Sample(double requestsPerSecond, double p99Millis, double cpuMicrosPerRequest,
         double serverUtilisation, double emitterMicrosPerRequest, double bytesPerRequest,
-        double switchesPerRequest, double jitMillis) {
+        double switchesPerRequest, double jitMillis, double jitCpuMicrosPerRequest) {
+      this.jitCpuMicrosPerRequest = jitCpuMicrosPerRequest;
       this.bytesPerRequest = bytesPerRequest;
       this.switchesPerRequest = switchesPerRequest;
       this.jitMillis = jitMillis;
@@ -139,10 +169,10 @@ public final class LoadHarness {
         Sample s = runOnce(c, round);
         samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
         out.printf("round %d  %-20s %9.0f req/s  p99 %6.2f ms  cpu %6.1f us/req  emitter %5.1f us/req  server busy %3.0f%%"
-                + "  alloc %6.0f B/req  ctx switches %5.2f/req  jit %5.0f ms%n",
+                + "  alloc %6.0f B/req  ctx switches %5.2f/req  jit %5.0f ms  jit cpu %5.1f us/req%n",
             round, c.id(), s.requestsPerSecond, s.p99Millis, s.cpuMicrosPerRequest,
             s.emitterMicrosPerRequest, s.serverUtilisation * 100, s.bytesPerRequest,
-            s.switchesPerRequest, s.jitMillis);
+            s.switchesPerRequest, s.jitMillis, s.jitCpuMicrosPerRequest);
       }
       order.add(order.remove(0));
     }
@@ -154,6 +184,7 @@ public final class LoadHarness {
     Files.createDirectories(work);
     List<String> command = new ArrayList<>(pin(0));
     command.addAll(List.of(javaBinary(), "-Xms512m", "-Xmx512m"));
+    command.addAll(settings.serverJvmArgs);
     if (settings.jfr) {
       // The JDK's profile settings; the recording starts with the JVM, so warm-up is in it too
       // (jfr print --events with a time filter, or JMC's range selection, keeps the measured phase).
@@ -179,6 +210,8 @@ public final class LoadHarness {
       long cpuAfter;
       long emitterBefore;
       long emitterAfter;
+      long compilerBefore;
+      long compilerAfter;
       long wallBefore;
       long[] statsBefore;
       long[] statsAfter;
@@ -190,7 +223,7 @@ public final class LoadHarness {
             headers, settings.connections)) {
           long warmed = 0;
           boolean jitBusy = true;
-          for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+          for (int chunk = 0; chunk < maxWarmupChunks(settings.warmupSeconds) && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
             long jitBefore = stats(control, lines, work)[2];
             warmed += log(java.run(settings.warmupSeconds), work.resolve("warmup-" + chunk + ".txt")).requests;
             jitBusy = stats(control, lines, work)[2] - jitBefore > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
@@ -199,10 +232,12 @@ public final class LoadHarness {
           switchesBefore = contextSwitches(pid);
           cpuBefore = cpuTicks(pid);
           emitterBefore = emitterTicks(pid);
+          compilerBefore = compilerTicks(pid);
           wallBefore = System.nanoTime();
           r = log(java.run(settings.measureSeconds), work.resolve("load.txt"));
           cpuAfter = cpuTicks(pid);
           emitterAfter = emitterTicks(pid);
+          compilerAfter = compilerTicks(pid);
           switchesAfter = contextSwitches(pid);
           statsAfter = stats(control, lines, work);
         }
@@ -211,7 +246,7 @@ public final class LoadHarness {
         String url = "http://127.0.0.1:" + port + Fixtures.PATH;
         long warmed = 0;
         boolean jitBusy = true;
-        for (int chunk = 0; chunk < MAX_WARMUP_CHUNKS && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
+        for (int chunk = 0; chunk < maxWarmupChunks(settings.warmupSeconds) && (warmed < MIN_WARMUP_REQUESTS || jitBusy); chunk++) {
           long jitBefore = stats(control, lines, work)[2];
           warmed += wrk.run(url, headers, settings.connections, settings.warmupSeconds,
               work.resolve("warmup-" + chunk + ".txt")).requests;
@@ -221,10 +256,12 @@ public final class LoadHarness {
         switchesBefore = contextSwitches(pid);
         cpuBefore = cpuTicks(pid);
         emitterBefore = emitterTicks(pid);
+        compilerBefore = compilerTicks(pid);
         wallBefore = System.nanoTime();
         r = wrk.run(url, headers, settings.connections, settings.measureSeconds, work.resolve("load.txt"));
         cpuAfter = cpuTicks(pid);
         emitterAfter = emitterTicks(pid);
+        compilerAfter = compilerTicks(pid);
         switchesAfter = contextSwitches(pid);
         statsAfter = stats(control, lines, work);
       }
@@ -240,18 +277,25 @@ public final class LoadHarness {
       server.waitFor(30, TimeUnit.SECONDS);
       checkEvents(c, work, stopped);
       double emitterSeconds = (emitterAfter - emitterBefore) / (double) ticksPerSecond;
+      double compilerSeconds = (compilerAfter - compilerBefore) / (double) ticksPerSecond;
       // Per request the server served in the phase (what the allocation and switches are of).
       double served = Math.max(1, statsAfter[1] - statsBefore[1]);
       return new Sample(r.requestsPerSecond(), r.p99Millis, cpuSeconds * 1e6 / r.requests,
           cpuSeconds / wall, emitterSeconds * 1e6 / r.requests,
           (statsAfter[0] - statsBefore[0]) / served, (switchesAfter - switchesBefore) / served,
-          statsAfter[2] - statsBefore[2]);
+          statsAfter[2] - statsBefore[2], compilerSeconds * 1e6 / r.requests);
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** Six phases, or as many as make {@link #MIN_WARMUP_CAP_SECONDS}, whichever is more. */
+  static int maxWarmupChunks(int warmupSeconds) {
+    int warmup = Math.max(1, warmupSeconds);
+    return Math.max(MAX_WARMUP_CHUNKS, (MIN_WARMUP_CAP_SECONDS + warmup - 1) / warmup);
   }
 
   /** Asks the server for {allocated bytes, served, JIT ms} (see {@link BenchServer#stats}). */
@@ -336,6 +380,19 @@ public final class LoadHarness {
    * 15 characters of a thread's name), 0 when there is none.
    */
   static long emitterTicks(long pid) throws IOException {
+    return threadTicks(pid, name -> "identity-log-emitter".startsWith(name) && name.length() >= 12);
+  }
+
+  /**
+   * utime + stime of the JIT's compiler threads ({@code C1 CompilerThre…}, {@code C2
+   * CompilerThre…}). {@code CompilationMXBean} reports the wall time of compilations, which on a
+   * saturated core stretches with every runnable request thread; this is the CPU they took.
+   */
+  static long compilerTicks(long pid) throws IOException {
+    return threadTicks(pid, name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+  }
+
+  private static long threadTicks(long pid, java.util.function.Predicate<String> named) throws IOException {
     long ticks = 0;
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -346,7 +403,7 @@ public final class LoadHarness {
           continue; // the thread ended between listing and reading
         }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if ("identity-log-emitter".startsWith(name) && name.length() >= 12) {
+        if (named.test(name)) {
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
