@@ -47,14 +47,23 @@ final class CapturedContext {
     Scope attachedScope = attached;
     Scope mdcScope = mdc;
     return () -> {
-      // Reverse order of opening.
+      // Reverse order of opening; each part restored even when another fails, and a failing
+      // storage or MDC adapter does not fail the task, as on opening.
       try {
-        mdcScope.close();
-        attachedScope.close();
+        closeQuietly(mdcScope);
+        closeQuietly(attachedScope);
       } finally {
         otelScope.close();
       }
     };
+  }
+
+  private static void closeQuietly(Scope scope) {
+    try {
+      scope.close();
+    } catch (RuntimeException e) {
+      // As in open(): what could not be restored is left, the task's own outcome stands.
+    }
   }
 
   /** Runs {@code task} with what was captured, and restores the thread after, even when it throws. */
