@@ -1,6 +1,7 @@
 package dev.identitylog.kafka;
 
 import dev.identitylog.propagation.TraceContext;
+import dev.identitylog.propagation.TraceContextExtractor;
 import dev.identitylog.propagation.TraceParent;
 import dev.identitylog.protocol.ClientRecord;
 import io.opentelemetry.api.trace.Span;
@@ -19,8 +20,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class KafkaHeaders {
   static final String SYSTEM = "kafka";
-  static final String TRACEPARENT = "traceparent";
-  static final String TRACESTATE = "tracestate";
+  static final String TRACEPARENT = TraceContextExtractor.TRACEPARENT;
+  static final String TRACESTATE = TraceContextExtractor.TRACESTATE;
 
   /** Names removed on every send, whether or not this send writes them. */
   private static final String[] OWNED = {

@@ -1,6 +1,5 @@
 package dev.identitylog.kafka;
 
-import dev.identitylog.internal.Throwables;
 import dev.identitylog.protocol.ClientRecord;
 import java.time.Duration;
 import java.util.List;
@@ -67,11 +66,7 @@ final class TracingProducer<K, V> implements Producer<K, V> {
 
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
-      try {
-        tracer.finish(send, metadata, exception);
-      } catch (Throwable t) {
-        Throwables.propagateIfFatal(t);
-      }
+      tracer.finish(send, metadata, exception); // never throws but for fatal JVM errors
       if (callback != null) {
         callback.onCompletion(metadata, exception);
       }
