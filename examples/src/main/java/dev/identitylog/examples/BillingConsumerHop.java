@@ -67,6 +67,8 @@ final class BillingConsumerHop implements AutoCloseable {
   /** The offset being retried and its deliveries so far; only the loop's thread touches them. */
   private long retrying = -1;
   private int deliveries;
+  /** The record being retried reached the dead-letter topic (the broker acknowledged it). */
+  private boolean deadLettered;
 
   private BillingConsumerHop(DemoKafka kafka, DemoLogs logs) {
     IdentityLog identityLog = IdentityLog.builder()
@@ -134,12 +136,14 @@ final class BillingConsumerHop implements AutoCloseable {
     if (r.offset() != retrying) {
       retrying = r.offset();
       deliveries = 0;
+      deadLettered = false;
     }
     int delivery = ++deliveries;
     try {
       tracing.process(r, record -> bill(record, delivery));
     } catch (Exception failed) {
-      if (delivery < MAX_DELIVERIES) {
+      if (delivery < MAX_DELIVERIES || !deadLettered) {
+        // Delivered again: a failed order is committed only once its dead letter is safe.
         return false;
       }
       // Dead-lettered by bill() on this last delivery: done with it.
@@ -167,6 +171,7 @@ final class BillingConsumerHop implements AutoCloseable {
         // Inside the delivery, so the dead letter continues its trace and names its request.
         deadLetters.send(new ProducerRecord<>(DemoKafka.ORDERS_DEAD_LETTERS, order.key(),
             order.value())).get(10, TimeUnit.SECONDS);
+        deadLettered = true;
       }
       throw noPrice;
     }

@@ -187,11 +187,15 @@ public final class KafkaConsumerTracing {
     };
   }
 
+  private static final java.time.Duration COMMITTED_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private void learnCommitted(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
     try {
+      // Bounded: this runs inside the application's poll(), and a slow broker must not hold the
+      // assignment up for default.api.timeout.ms (a minute) for the sake of a log flag.
       Map<TopicPartition, OffsetAndMetadata> committed =
           consumer.committed(partitions instanceof Set ? (Set<TopicPartition>) partitions
-              : new java.util.HashSet<>(partitions));
+              : new java.util.HashSet<>(partitions), COMMITTED_TIMEOUT);
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
         if (e.getValue() != null) {
           redeliveries.committed(e.getKey(), e.getValue().offset());
