@@ -1,6 +1,7 @@
 package dev.identitylog.jdkhttp;
 
 import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.internal.Throwables;
 import dev.identitylog.protocol.ClientRecord;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -36,7 +37,7 @@ final class Calls {
     try {
       exchange = log.start(new JdkOutboundRequest(request, recordOutboundToken));
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       log.internalError("starting a java.net.http call", t);
       return null;
     }
@@ -50,7 +51,7 @@ final class Calls {
       exchange.traceParentSent(sent.headers().firstValue("traceparent").orElse(null));
       exchange.requestIdSent(sent.headers().firstValue(exchange.requestIdHeader()).orElse(null));
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       log.internalError("adding headers to a java.net.http call", t);
       sent = request;
     }

@@ -1,5 +1,6 @@
 package dev.identitylog.jdkhttp;
 
+import dev.identitylog.internal.Throwables;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -91,7 +92,7 @@ final class InstrumentedHttpClient extends HttpClient {
     try {
       return CallFuture.after(future, call);
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       calls.log().internalError("watching a java.net.http call", t);
       return future;
     }

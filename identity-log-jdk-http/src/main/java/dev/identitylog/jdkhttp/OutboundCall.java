@@ -1,6 +1,7 @@
 package dev.identitylog.jdkhttp;
 
 import dev.identitylog.handler.ClientHandler;
+import dev.identitylog.internal.Throwables;
 import dev.identitylog.protocol.ClientRecord;
 import dev.identitylog.protocol.HttpClientResponse;
 import java.net.http.HttpRequest;
@@ -63,7 +64,7 @@ final class OutboundCall {
       }
       recordTls(response.sslSession());
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       log.internalError("reading a java.net.http response", t);
     }
     finish(status, null);
@@ -75,7 +76,7 @@ final class OutboundCall {
     try {
       classified = JdkFailures.forClassification(error);
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       log.internalError("classifying a java.net.http failure", t);
       classified = error;
     }
@@ -86,7 +87,7 @@ final class OutboundCall {
     try {
       log.finish(exchange, HttpClientResponse.of(status, error));
     } catch (Throwable t) {
-      Fatal.rethrowIfFatal(t);
+      Throwables.propagateIfFatal(t);
       log.internalError("finishing a java.net.http call", t);
     }
   }
