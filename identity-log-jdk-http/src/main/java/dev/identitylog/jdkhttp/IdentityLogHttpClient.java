@@ -46,11 +46,16 @@ public final class IdentityLogHttpClient {
   /**
    * A client that sends through {@code client}: {@code send} and both {@code sendAsync} overloads
    * log one event per call and add the propagation headers the request lacks; every other method
-   * (settings, {@code newWebSocketBuilder}) is the wrapped client's.
+   * (settings, {@code newWebSocketBuilder}) is the wrapped client's. A client this class already
+   * wrapped is returned as it is, so that no call is logged twice.
    */
   public HttpClient wrap(HttpClient client) {
     if (client == null) {
       throw new NullPointerException("client");
+    }
+    if (client instanceof InstrumentedHttpClient) {
+      // Wrapped twice, every call would be logged twice: the client is instrumented already.
+      return client;
     }
     return new InstrumentedHttpClient(client, new Calls(ClientHandler.create(log), propagate, recordOutboundToken));
   }

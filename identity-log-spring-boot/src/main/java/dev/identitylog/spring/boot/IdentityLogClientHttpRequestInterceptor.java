@@ -52,6 +52,8 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
       status = response.getStatusCode().value();
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
+      // The call's event still ends (without a status); the failure is counted like any other.
+      handler.internalError("reading a RestClient response status", t);
     }
     finish(exchange, status, null);
     return response;
