@@ -8,6 +8,7 @@ import dev.identitylog.protocol.HttpClientRequest;
 import dev.identitylog.protocol.HttpClientResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -20,6 +21,12 @@ import org.springframework.http.client.ClientHttpResponse;
  * RestTemplate}, and puts {@code traceparent}, {@code tracestate} and the request id on it. A thin
  * mapping onto {@link ClientHandler}: the call's own exception or
  * status is classified by the core.
+ *
+ * <p>{@code Client-Cert} is never added here, even for a host named in {@code
+ * forwardClientCertTo}: the interceptor runs once per logical call, while the request factory
+ * underneath follows redirects on its own (Spring Boot's factories follow them by default) and
+ * copies the request's headers onto them, so the caller's certificate would reach whatever host
+ * a redirect names. The OkHttp and JDK HttpClient adapters, which see each hop, forward it.
  *
  * <p>Never fails a call of its own: a failure here is counted by the {@link IdentityLog}, and the
  * call goes on.
@@ -65,6 +72,9 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
       exchange.attempt();
       HttpHeaders headers = request.getHeaders();
       for (Map.Entry<String, String> h : exchange.propagationHeaders().entrySet()) {
+        if (ClientRecord.CLIENT_CERT_HEADER.equalsIgnoreCase(h.getKey())) {
+          continue; // see the class comment: it would follow a redirect to any host
+        }
         // Never overwrite what the application, or a tracing instrumentation, already set.
         if (!headers.containsHeader(h.getKey())) {
           headers.set(h.getKey(), h.getValue());
@@ -131,9 +141,17 @@ final class IdentityLogClientHttpRequestInterceptor implements ClientHttpRequest
       return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
+    /**
+     * Every line joined with {@code ","}, as the other adapters read it: two lines are not one
+     * bearer token, and the first alone would attribute a token the call may not present.
+     */
     @Override
     public String authorization() {
-      return request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+      List<String> lines = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+      if (lines == null || lines.isEmpty()) {
+        return null;
+      }
+      return lines.size() == 1 ? lines.get(0) : String.join(",", lines);
     }
   }
 }
