@@ -283,22 +283,17 @@ public final class IdentityEvent {
      * limits by {@link #setAll}: for facts that repeat on many events, such as a cached token's.
      */
     public PreparedFields prepare() {
-      Object[] v = values();
-      int n = Long.bitCount(low) + Long.bitCount(high);
-      byte[] slots = new byte[n];
-      Object[] out = new Object[n];
+      // Built like an event, so that the slot array goes back to the thread's spare here too.
+      IdentityEvent e = build();
+      byte[] slots = new byte[e.values.length];
       int k = 0;
-      for (long m = low; m != 0; m &= m - 1) {
-        int i = Long.numberOfTrailingZeros(m);
-        slots[k] = (byte) i;
-        out[k++] = v[i];
+      for (long m = e.low; m != 0; m &= m - 1) {
+        slots[k++] = (byte) Long.numberOfTrailingZeros(m);
       }
-      for (long m = high; m != 0; m &= m - 1) {
-        int i = 64 + Long.numberOfTrailingZeros(m);
-        slots[k] = (byte) i;
-        out[k++] = v[i];
+      for (long m = e.high; m != 0; m &= m - 1) {
+        slots[k++] = (byte) (64 + Long.numberOfTrailingZeros(m));
       }
-      return new PreparedFields(limits, low, high, slots, out);
+      return new PreparedFields(limits, e.low, e.high, slots, e.values);
     }
 
     /** Sets a field only when it has no value yet. */
