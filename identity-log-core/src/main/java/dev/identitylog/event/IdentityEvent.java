@@ -2,13 +2,11 @@ package dev.identitylog.event;
 
 import dev.identitylog.redact.Limits;
 import dev.identitylog.redact.Sanitizer;
-import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.RandomAccess;
 
 /**
  * One identity event: what one hop knew about one request (or one outbound call) when it ended.
@@ -434,38 +432,6 @@ public final class IdentityEvent {
         }
       }
       return n == 0 ? null : new CleanList(n == max ? out : Arrays.copyOf(out, n));
-    }
-  }
-
-  /**
-   * The unmodifiable list a builder stores: strings already cleaned, none null. Knowing its own
-   * lists lets a builder take one that another builder cleaned without copying it again.
-   */
-  private static final class CleanList extends AbstractList<String> implements RandomAccess {
-    private final String[] items;
-    private final int longest;
-
-    CleanList(String[] items) {
-      this.items = items;
-      int l = 0;
-      for (String s : items) {
-        l = Math.max(l, s.length());
-      }
-      this.longest = l;
-    }
-
-    boolean within(Limits limits) {
-      return items.length <= limits.maxArraySize() && longest <= limits.maxStringLength();
-    }
-
-    @Override
-    public String get(int index) {
-      return items[index];
-    }
-
-    @Override
-    public int size() {
-      return items.length;
     }
   }
 }
