@@ -3,6 +3,7 @@ package dev.identitylog.cert;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.PreparedFields;
 import dev.identitylog.internal.Weights;
 import dev.identitylog.outcome.Reason;
 import java.math.BigInteger;
@@ -52,6 +53,16 @@ public final class CertificateFacts {
   private final String publicKeyAlgorithm;
   private final Reason problem;
 
+  /**
+   * The fields {@link #applyClient} and {@link #applyServer} set, cleaned once under the default
+   * limits, so that a request with a cached certificate copies them instead of cleaning each
+   * again; {@code null} when setting them one by one would also remove a field (a value that
+   * cleans to nothing), which a copy cannot do.
+   */
+  private final PreparedFields client;
+
+  private final PreparedFields server;
+
   private CertificateFacts(
       String subject,
       String issuer,
@@ -73,6 +84,17 @@ public final class CertificateFacts {
     this.spiffeId = spiffeId;
     this.publicKeyAlgorithm = publicKeyAlgorithm;
     this.problem = problem;
+    IdentityEvent.Builder b = IdentityEvent.builder();
+    int given = putClient(b);
+    this.client = prepared(b, given);
+    b = IdentityEvent.builder();
+    given = putServer(b);
+    this.server = prepared(b, given);
+  }
+
+  private static PreparedFields prepared(IdentityEvent.Builder b, int given) {
+    PreparedFields p = b.prepare();
+    return p.size() == given ? p : null;
   }
 
   /**
@@ -242,16 +264,12 @@ public final class CertificateFacts {
    * identity.workload.id}. Facts that are absent leave the builder's fields as they are.
    */
   public IdentityEvent.Builder applyClient(IdentityEvent.Builder event) {
-    setIfPresent(event, Fields.TLS_CLIENT_SUBJECT, subject);
-    setIfPresent(event, Fields.TLS_CLIENT_ISSUER, issuer);
-    setIfPresent(event, Fields.TLS_CLIENT_HASH_SHA256, sha256);
-    setIfPresent(event, Fields.TLS_CLIENT_NOT_BEFORE, notBefore);
-    setIfPresent(event, Fields.TLS_CLIENT_NOT_AFTER, notAfter);
-    setIfPresent(event, Fields.TLS_CLIENT_SERIAL_NUMBER, serialNumber);
-    if (!alternativeNames.isEmpty()) {
-      event.set(Fields.TLS_CLIENT_ALTERNATIVE_NAMES, alternativeNames);
+    PreparedFields p = client;
+    if (p != null && p.fits(event.limits())) {
+      event.setAll(p);
+    } else {
+      putClient(event);
     }
-    setIfPresent(event, Fields.WORKLOAD_ID, spiffeId);
     return event;
   }
 
@@ -260,10 +278,34 @@ public final class CertificateFacts {
    * Facts that are absent leave the builder's fields as they are.
    */
   public IdentityEvent.Builder applyServer(IdentityEvent.Builder event) {
-    setIfPresent(event, Fields.TLS_SERVER_SUBJECT, subject);
-    setIfPresent(event, Fields.TLS_SERVER_HASH_SHA256, sha256);
-    setIfPresent(event, Fields.TLS_SERVER_NOT_AFTER, notAfter);
+    PreparedFields p = server;
+    if (p != null && p.fits(event.limits())) {
+      event.setAll(p);
+    } else {
+      putServer(event);
+    }
     return event;
+  }
+
+  /** Sets the client fields one by one; returns how many values were given. */
+  private int putClient(IdentityEvent.Builder event) {
+    return setIfPresent(event, Fields.TLS_CLIENT_SUBJECT, subject)
+        + setIfPresent(event, Fields.TLS_CLIENT_ISSUER, issuer)
+        + setIfPresent(event, Fields.TLS_CLIENT_HASH_SHA256, sha256)
+        + setIfPresent(event, Fields.TLS_CLIENT_NOT_BEFORE, notBefore)
+        + setIfPresent(event, Fields.TLS_CLIENT_NOT_AFTER, notAfter)
+        + setIfPresent(event, Fields.TLS_CLIENT_SERIAL_NUMBER, serialNumber)
+        + setIfPresent(
+            event,
+            Fields.TLS_CLIENT_ALTERNATIVE_NAMES,
+            alternativeNames.isEmpty() ? null : alternativeNames)
+        + setIfPresent(event, Fields.WORKLOAD_ID, spiffeId);
+  }
+
+  private int putServer(IdentityEvent.Builder event) {
+    return setIfPresent(event, Fields.TLS_SERVER_SUBJECT, subject)
+        + setIfPresent(event, Fields.TLS_SERVER_HASH_SHA256, sha256)
+        + setIfPresent(event, Fields.TLS_SERVER_NOT_AFTER, notAfter);
   }
 
   @Override
@@ -294,11 +336,11 @@ public final class CertificateFacts {
 
   /**
    * An estimate of the heap these facts retain, in bytes, for the byte budgets of the caches that
-   * keep them: the object (a header and ten references) and every string, list and time it holds.
+   * keep them: the object (a header and twelve references) and every string, list and time it holds.
    * Strings shared with other objects are counted as if they were not, so this errs high.
    */
   public long retainedBytes() {
-    return 56
+    return 64
         + Weights.of(subject)
         + Weights.of(issuer)
         + Weights.of(sha256)
@@ -307,7 +349,11 @@ public final class CertificateFacts {
         + Weights.of(serialNumber)
         + Weights.of(alternativeNames)
         + Weights.of(spiffeId)
-        + Weights.of(publicKeyAlgorithm);
+        + Weights.of(publicKeyAlgorithm)
+        + (client == null
+            ? 0
+            : Weights.of(client, subject, issuer, sha256, serialNumber, alternativeNames, spiffeId))
+        + (server == null ? 0 : Weights.of(server, subject, sha256));
   }
 
   @Override
@@ -334,11 +380,12 @@ public final class CertificateFacts {
         + "}";
   }
 
-  private static <T> void setIfPresent(
-      IdentityEvent.Builder event, Field<T> field, T value) {
-    if (value != null) {
-      event.set(field, value);
+  private static <T> int setIfPresent(IdentityEvent.Builder event, Field<T> field, T value) {
+    if (value == null) {
+      return 0;
     }
+    event.set(field, value);
+    return 1;
   }
 
   private static String name(X500Principal principal) {

@@ -2,6 +2,8 @@ package dev.identitylog.emit;
 
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.internal.Throwables;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,9 @@ public final class AsyncEventSink implements EventSink, AutoCloseable {
 
   /** How long the writer waits for more events after a run, in microseconds. */
   static final long LINGER_MICROS = 1_000;
+
+  // The most events taken from the queue at once.
+  private static final int MAX_RUN = 256;
 
   // A parked writer looks at the queue at least this often, should a wake-up be missed.
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -108,14 +113,19 @@ public final class AsyncEventSink implements EventSink, AutoCloseable {
   }
 
   private void drain() {
+    // Taken from the queue a run at a time: one lock of the queue per run, not one per event,
+    // so the request threads' offers rarely wait for the writer.
+    List<IdentityEvent> run = new ArrayList<>(MAX_RUN);
     while (!closed) {
       Thread.interrupted(); // only close() interrupts; closed is checked above
-      IdentityEvent event = queue.poll();
-      if (event != null) {
+      if (queue.drainTo(run, MAX_RUN) > 0) {
         runs++;
         do {
-          emitGuarded(event);
-        } while (!closed && (event = queue.poll()) != null);
+          for (int i = 0, n = run.size(); i < n; i++) {
+            emitGuarded(run.get(i));
+          }
+          run.clear();
+        } while (!closed && queue.drainTo(run, MAX_RUN) > 0);
         LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(LINGER_MICROS));
         continue;
       }
@@ -126,6 +136,10 @@ public final class AsyncEventSink implements EventSink, AutoCloseable {
       }
       idle = false;
     }
+    for (IdentityEvent left : run) {
+      emitGuarded(left);
+    }
+    run.clear();
     for (IdentityEvent left; (left = queue.poll()) != null; ) {
       emitGuarded(left);
     }

@@ -1,5 +1,6 @@
 package dev.identitylog.internal;
 
+import dev.identitylog.event.PreparedFields;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +56,40 @@ public final class Weights {
       total += MAP_ENTRY + of(e.getKey()) + of(e.getValue());
     }
     return total;
+  }
+
+  /**
+   * Prepared fields: the object, its two arrays, and each value that is not one of {@code shared}
+   * (the facts' own strings and lists, which the same estimate counts already). A value cleaning
+   * changed is a new object and counted; Instants, Booleans and codes are shared constants or the
+   * facts' own.
+   */
+  public static long of(PreparedFields fields, Object... shared) {
+    int n = fields.size();
+    long total = 48 + ofBytes(n) + align(ARRAY + (long) REFERENCE * n);
+    for (int k = 0; k < n; k++) {
+      Object v = fields.value(k);
+      if (isShared(v, shared)) {
+        continue;
+      }
+      if (v instanceof String) {
+        total += of((String) v);
+      } else if (v instanceof List) {
+        @SuppressWarnings("unchecked")
+        List<String> list = (List<String>) v;
+        total += of(list);
+      }
+    }
+    return total;
+  }
+
+  private static boolean isShared(Object v, Object[] shared) {
+    for (Object s : shared) {
+      if (s == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A byte array. */

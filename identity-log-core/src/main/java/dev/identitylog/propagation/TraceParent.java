@@ -85,7 +85,7 @@ public final class TraceParent {
       throw new IllegalArgumentException(
           "span id must be 16 lowercase hex digits, not all zeros: " + spanId);
     }
-    char[] out = new char[V00_LENGTH];
+    char[] out = Ids.scratch();
     out[0] = '0';
     out[1] = '0';
     out[2] = '-';
@@ -95,6 +95,6 @@ public final class TraceParent {
     out[52] = '-';
     out[53] = '0';
     out[54] = sampled ? '1' : '0';
-    return new String(out);
+    return new String(out, 0, V00_LENGTH);
   }
 }

@@ -3,6 +3,7 @@ package dev.identitylog.token;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
+import dev.identitylog.event.PreparedFields;
 import dev.identitylog.event.TokenBinding;
 import dev.identitylog.event.TokenType;
 import dev.identitylog.internal.Weights;
@@ -58,8 +59,16 @@ public final class TokenFacts {
   private final Map<String, String> claims;
 
   /**
+   * The fields this token puts on every event (all but the binding, which depends on the request's
+   * certificate, and the extra claims), cleaned once under the default limits: a warm request
+   * copies them instead of cleaning each again. {@code null} when putting them one by one would
+   * also remove a field (a value that cleans to nothing), which a copy cannot do.
+   */
+  private final PreparedFields prepared;
+
+  /**
    * An estimate of the heap these facts retain, in bytes, for the cache's byte budget: the object
-   * (a header, nineteen references and two booleans) and every string, list, map and time it
+   * (a header, twenty references and two booleans) and every string, list, map and time it
    * holds. Strings shared with other objects are counted as if they were not, so this errs high.
    */
   long retainedBytes() {
@@ -79,7 +88,12 @@ public final class TokenFacts {
         + Weights.of(cnfX5tS256)
         + Weights.of(actorChain)
         + (verified == null ? 0 : 16)
-        + Weights.of(claims);
+        + Weights.of(claims)
+        + (prepared == null
+            ? 0
+            : Weights.of(
+                prepared, hash, issuer, subject, id, clientId, audience, scopes, alg, kid,
+                cnfX5tS256, actorChain));
   }
 
   private TokenFacts(Builder b) {
@@ -106,6 +120,14 @@ public final class TokenFacts {
         b.claims == null || b.claims.isEmpty()
             ? Collections.emptyMap()
             : Collections.unmodifiableMap(b.claims);
+    this.prepared = prepare();
+  }
+
+  private PreparedFields prepare() {
+    IdentityEvent.Builder b = IdentityEvent.builder();
+    int given = putFields(b);
+    PreparedFields p = b.prepare();
+    return p.size() == given ? p : null;
   }
 
   private static List<String> frozen(List<String> list) {
@@ -277,35 +299,47 @@ public final class TokenFacts {
    */
   public IdentityEvent.Builder applyTo(
       IdentityEvent.Builder event, String clientCertSha256UpperHex) {
-    put(event, Fields.TOKEN_TYPE, type);
-    put(event, Fields.TOKEN_HASH, hash);
-    put(event, Fields.TOKEN_ISSUER, issuer);
-    put(event, Fields.TOKEN_SUBJECT, subject);
-    put(event, Fields.TOKEN_ID, id);
-    put(event, Fields.TOKEN_CLIENT_ID, clientId);
-    put(event, Fields.TOKEN_AUDIENCE, audience.isEmpty() ? null : audience);
-    put(event, Fields.TOKEN_SCOPES, scopes.isEmpty() ? null : scopes);
-    put(event, Fields.TOKEN_ISSUED_AT, issuedAt);
-    put(event, Fields.TOKEN_NOT_BEFORE, notBefore);
-    put(event, Fields.TOKEN_EXPIRES_AT, expiresAt);
-    put(event, Fields.TOKEN_ALG, alg);
-    put(event, Fields.TOKEN_KID, kid);
-    put(event, Fields.TOKEN_CNF_X5T_S256, cnfX5tS256);
+    PreparedFields p = prepared;
+    if (p != null && p.fits(event.limits())) {
+      event.setAll(p);
+    } else {
+      putFields(event);
+    }
     if (type == TokenType.JWT && claimsRead) {
       put(event, Fields.TOKEN_BINDING, binding(clientCertSha256UpperHex));
     }
-    put(event, Fields.TOKEN_ACTOR_CHAIN, actorChain.isEmpty() ? null : actorChain);
-    put(event, Fields.TOKEN_VERIFIED, verified);
     for (Map.Entry<String, String> e : claims.entrySet()) {
       event.claim(e.getKey(), e.getValue());
     }
     return event;
   }
 
-  private static <T> void put(IdentityEvent.Builder event, Field<T> field, T value) {
-    if (value != null) {
-      event.set(field, value);
+  /** Sets every field but the binding and the claims; returns how many values were given. */
+  private int putFields(IdentityEvent.Builder event) {
+    return put(event, Fields.TOKEN_TYPE, type)
+        + put(event, Fields.TOKEN_HASH, hash)
+        + put(event, Fields.TOKEN_ISSUER, issuer)
+        + put(event, Fields.TOKEN_SUBJECT, subject)
+        + put(event, Fields.TOKEN_ID, id)
+        + put(event, Fields.TOKEN_CLIENT_ID, clientId)
+        + put(event, Fields.TOKEN_AUDIENCE, audience.isEmpty() ? null : audience)
+        + put(event, Fields.TOKEN_SCOPES, scopes.isEmpty() ? null : scopes)
+        + put(event, Fields.TOKEN_ISSUED_AT, issuedAt)
+        + put(event, Fields.TOKEN_NOT_BEFORE, notBefore)
+        + put(event, Fields.TOKEN_EXPIRES_AT, expiresAt)
+        + put(event, Fields.TOKEN_ALG, alg)
+        + put(event, Fields.TOKEN_KID, kid)
+        + put(event, Fields.TOKEN_CNF_X5T_S256, cnfX5tS256)
+        + put(event, Fields.TOKEN_ACTOR_CHAIN, actorChain.isEmpty() ? null : actorChain)
+        + put(event, Fields.TOKEN_VERIFIED, verified);
+  }
+
+  private static <T> int put(IdentityEvent.Builder event, Field<T> field, T value) {
+    if (value == null) {
+      return 0;
     }
+    event.set(field, value);
+    return 1;
   }
 
   private static byte[] base64Url(String s) {

@@ -65,6 +65,9 @@ public final class TokenInspector {
    */
   static final int MAX_CACHED_LENGTH = 8 * 1024;
 
+  /** The part of the cache's byte budget that {@link RecentTokens} may retain: one sixteenth. */
+  static final int RECENT_SHARE = 16;
+
   private static final String PSEUDONYM_PREFIX = "anon:";
   private static final String SPIFFE_PREFIX = "spiffe://";
 
@@ -77,6 +80,7 @@ public final class TokenInspector {
   private final List<String> allowedClaims;
   private final BoundedCache<String, TokenFacts> cache;
   private final RecentTokens recent;
+  private final long cacheBytes;
   private final int maxTokenLength;
 
   private TokenInspector(Builder b) {
@@ -85,13 +89,19 @@ public final class TokenInspector {
     this.pseudonyms = b.pseudonymKey == null ? null : Digests.hmacSha256(b.pseudonymKey);
     this.keys = b.keys == null ? null : SignatureKeys.of(b.keys);
     this.allowedClaims = Collections.unmodifiableList(new ArrayList<>(b.allowedClaims));
+    // The warm-header table takes a sixteenth of the byte budget and the cache the rest, so the
+    // two together stay within what was configured.
+    long recentBytes = b.cacheBytes / RECENT_SHARE;
+    this.cacheBytes = b.cacheBytes;
     this.cache =
         b.cacheSize == 0
             ? null
             : BoundedCache.create(
-                b.cacheSize, b.cacheBytes, (token, facts) -> Weights.of(token) + facts.retainedBytes());
+                b.cacheSize,
+                Math.max(1, b.cacheBytes - recentBytes),
+                (token, facts) -> Weights.of(token) + facts.retainedBytes());
     // No larger than the cache: a small cache (a benchmark's first-seen case) stays first-seen.
-    this.recent = b.cacheSize == 0 ? null : new RecentTokens(b.cacheSize);
+    this.recent = b.cacheSize == 0 ? null : new RecentTokens(b.cacheSize, recentBytes);
     this.maxTokenLength = b.maxTokenLength;
   }
 
@@ -330,6 +340,10 @@ public final class TokenInspector {
   }
 
   /** The cache, or {@code null} when caching is off. */
+  RecentTokens recent() {
+    return recent;
+  }
+
   BoundedCache<String, TokenFacts> cache() {
     return cache;
   }
@@ -347,7 +361,7 @@ public final class TokenInspector {
         + ", cacheSize="
         + (cache == null ? 0 : cache.maxEntries())
         + ", cacheBytes="
-        + (cache == null ? 0 : cache.maxBytes())
+        + (cache == null ? 0 : cacheBytes)
         + ", maxTokenLength="
         + maxTokenLength
         + "}";
@@ -419,7 +433,9 @@ public final class TokenInspector {
 
     /**
      * How many bytes the cached tokens and their facts may retain together (default 8 MiB,
-     * estimated as the class comment says); the least recently used are evicted first.
+     * estimated as the class comment says); the least recently used are evicted first. A
+     * sixteenth of it is the share of the table of recently seen {@code Authorization} headers
+     * that answers a warm request without cutting its token out.
      */
     public Builder cacheBytes(long bytes) {
       if (bytes < 1) {

@@ -39,6 +39,25 @@ class TokenCacheMemoryTest {
     assertThat(inspector.cache().size()).isPositive(); // keeps the inspector reachable
   }
 
+  /**
+   * The table of recent headers in front of the cache keeps whole headers: clients that each send
+   * a different large one must not make it hold more than its share of the same budget.
+   */
+  @Test
+  void distinctLargeHeadersStayWithinTheByteBudgetTogetherWithTheCache() {
+    String template = TestTokens.rs256().claim("pad", "p".repeat(5_460)).sign();
+    long budget = 16 << 20; // a slot's share (16 KiB) holds one such header and its facts
+    TokenInspector inspector = TokenInspector.builder().cacheBytes(budget).build();
+    for (int i = 0; i < 2_500; i++) { // more than the budget holds
+      String header = "Bearer " + variant(template, i);
+      TokenFacts facts = inspector.inspect(header, 7, header.length());
+      assertThat(facts.type()).isNotEqualTo(TokenType.MALFORMED);
+    }
+    assertThat(inspector.cache().weightedSize() + inspector.recent().weightedSize())
+        .isLessThanOrEqualTo(budget);
+    assertThat(inspector.recent().weightedSize()).isPositive(); // such headers are still kept
+  }
+
   @Test
   void malformedAndOversizedTokensAreNotKept() {
     TokenInspector inspector = TokenInspector.builder().build();

@@ -1,0 +1,59 @@
+package dev.identitylog.event;
+
+import dev.identitylog.redact.Limits;
+
+/**
+ * Field values cleaned once, under one set of limits, for facts that repeat on many events (a
+ * cached token's claims, a certificate's subject and hashes): {@link IdentityEvent.Builder#setAll}
+ * copies them into an event in one step instead of checking each value again. Made by {@link
+ * IdentityEvent.Builder#prepare()}; immutable and safe to share between threads.
+ */
+public final class PreparedFields {
+  private final int maxStringLength;
+  private final int maxArraySize;
+  final long low;
+  final long high;
+  final byte[] slots;
+  final Object[] values;
+
+  PreparedFields(Limits limits, long low, long high, byte[] slots, Object[] values) {
+    this.maxStringLength = limits.maxStringLength();
+    this.maxArraySize = limits.maxArraySize();
+    this.low = low;
+    this.high = high;
+    this.slots = slots;
+    this.values = values;
+  }
+
+  /**
+   * Whether a builder with these limits may take these values as they are: only under the limits
+   * they were cleaned with, since a value cut to a shorter limit would stay cut under a longer one.
+   */
+  public boolean fits(Limits limits) {
+    return limits.maxStringLength() == maxStringLength && limits.maxArraySize() == maxArraySize;
+  }
+
+  /** How many fields. */
+  public int size() {
+    return slots.length;
+  }
+
+  /** The {@code k}-th field, in canonical order. */
+  public Field<?> field(int k) {
+    return Fields.ALL.get(slots[k]);
+  }
+
+  /** The {@code k}-th value, as an event holds it. */
+  public Object value(int k) {
+    return values[k];
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("PreparedFields[");
+    for (int k = 0; k < slots.length; k++) {
+      sb.append(k == 0 ? "" : ", ").append(field(k).key());
+    }
+    return sb.append(']').toString();
+  }
+}
