@@ -26,6 +26,8 @@ final class Fakes {
   boolean committed;
   /** Calls of {@code getHeaders}, which builds an enumeration on a real container. */
   int headerEnumerations;
+  /** Calls of {@code getHeaderNames}, which builds sets on Jetty 12. */
+  int headerNameListings;
   /** Names passed to {@code getAttribute}, in order; and the number of {@code setAttribute} calls. */
   final java.util.List<String> attributeReads = new java.util.ArrayList<>();
   int attributeWrites;
@@ -50,6 +52,9 @@ final class Fakes {
           return value == null
               ? java.util.Collections.emptyEnumeration()
               : java.util.Collections.enumeration(java.util.List.of(value));
+        case "getHeaderNames":
+          headerNameListings++;
+          return java.util.Collections.enumeration(requestHeaders.keySet());
         case "getMethod":
           return "GET";
         case "getRequestURI":
