@@ -113,6 +113,21 @@ class IdentityLogFilterTest {
   }
 
   @Test
+  void theChallengeIsReadOnlyForTheStatusesItCanExplain() throws Exception {
+    IdentityLogFilter filter = IdentityLogFilter.builder(log).build();
+    http.responseHeaders.put("www-authenticate", "Bearer error=\"insufficient_scope\"");
+
+    filter.doFilter(http.request(), http.response(), (q, r) -> {});
+    assertThat(http.responseHeaderReads).isEmpty();
+
+    http.attributes.clear(); // a new request
+    filter.doFilter(http.request(), http.response(),
+        (q, r) -> ((HttpServletResponse) r).setStatus(403));
+    assertThat(http.responseHeaderReads).containsExactly("WWW-Authenticate");
+    assertThat(sink.events().get(1).get(Fields.AUTHZ_REASON)).isEqualTo(Reason.INSUFFICIENT_SCOPE);
+  }
+
+  @Test
   void aPlainHttpRequestReadsTheCertificateAttributeAndNoOtherTlsAttribute() throws Exception {
     // Jetty answers each attribute look-up through several layers of maps; on a request without
     // a handshake the protocol and cipher attributes cannot say anything, so they are not read.
