@@ -14,8 +14,11 @@ final class Boxed {
     }
   }
 
-  /** The last port boxed; a server listens on one or a few ports, and a miss only boxes anew. */
-  private static volatile Long lastPort = 0L;
+  /**
+   * The last port boxed; a server listens on one or a few ports, and a miss only boxes anew. Racy
+   * on purpose (no volatile write per request): a {@code Long} is immutable and safely published.
+   */
+  private static Long lastPort = 0L;
 
   private Boxed() {}
 
