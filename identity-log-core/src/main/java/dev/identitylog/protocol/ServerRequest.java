@@ -1,6 +1,7 @@
 package dev.identitylog.protocol;
 
 import java.security.cert.X509Certificate;
+import java.util.Iterator;
 
 /**
  * What every received request tells the core, whatever its protocol: headers (or metadata), the
@@ -17,6 +18,19 @@ public interface ServerRequest {
    * {@code traceparent} must read as invalid.
    */
   String header(String name);
+
+  /**
+   * Optional: the names of the headers this request carries (in any case, a name listed once or
+   * more), when the framework can list them in one pass; {@code null} (the default) when it
+   * cannot. The core asks for about twenty headers per request, most of them absent; with the
+   * names it asks {@link #header} only for those listed. So an implementation must list every
+   * name for which {@link #header} answers a value, or answer {@code null}.
+   *
+   * @since 0.1
+   */
+  default Iterator<String> headerNames() {
+    return null;
+  }
 
   /** The immediate peer's IP address. */
   default String peerAddress() {

@@ -67,8 +67,8 @@ final class Completion {
       if (error != null && isClientAbort(error)) {
         handler.finish(exchange, HttpServerResponse.aborted(response.getStatus()));
       } else {
-        handler.finish(exchange, HttpServerResponse.of(
-            status(response, error), response.getHeader("WWW-Authenticate"), error));
+        int status = status(response, error);
+        handler.finish(exchange, HttpServerResponse.of(status, challenge(response, status), error));
       }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
@@ -80,6 +80,18 @@ final class Completion {
         // The exchange guards its sinks; nothing more can be done here.
       }
     }
+  }
+
+  /**
+   * The {@code WWW-Authenticate} header, read only for the statuses whose inferred reason it can
+   * name (401: the authentication failure's, 403: {@code insufficient_scope}): for any other it
+   * would be a search of the response's fields for nothing, on every request.
+   */
+  private static String challenge(HttpServletResponse response, int status) {
+    return status == HttpServletResponse.SC_UNAUTHORIZED
+            || status == HttpServletResponse.SC_FORBIDDEN
+        ? response.getHeader("WWW-Authenticate")
+        : null;
   }
 
   /**

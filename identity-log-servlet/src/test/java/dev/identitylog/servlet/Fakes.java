@@ -26,6 +26,10 @@ final class Fakes {
   boolean committed;
   /** Calls of {@code getHeaders}, which builds an enumeration on a real container. */
   int headerEnumerations;
+  /** Names passed to the response's {@code getHeader}. */
+  final java.util.List<String> responseHeaderReads = new java.util.ArrayList<>();
+  /** Calls of {@code getHeaderNames}, which builds sets on Jetty 12. */
+  int headerNameListings;
   /** Names passed to {@code getAttribute}, in order; and the number of {@code setAttribute} calls. */
   final java.util.List<String> attributeReads = new java.util.ArrayList<>();
   int attributeWrites;
@@ -50,6 +54,9 @@ final class Fakes {
           return value == null
               ? java.util.Collections.emptyEnumeration()
               : java.util.Collections.enumeration(java.util.List.of(value));
+        case "getHeaderNames":
+          headerNameListings++;
+          return java.util.Collections.enumeration(requestHeaders.keySet());
         case "getMethod":
           return "GET";
         case "getRequestURI":
@@ -104,6 +111,7 @@ final class Fakes {
           responseHeaders.put(((String) args[0]).toLowerCase(Locale.ROOT), (String) args[1]);
           return null;
         case "getHeader":
+          responseHeaderReads.add((String) args[0]);
           return responseHeaders.get(((String) args[0]).toLowerCase(Locale.ROOT));
         case "setStatus":
           status = (Integer) args[0];

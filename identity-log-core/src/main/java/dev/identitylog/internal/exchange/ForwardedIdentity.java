@@ -38,49 +38,33 @@ final class ForwardedIdentity {
     boolean reject;
   }
 
-  static Result read(IdentityLog log, ServerRequest request, IdentityEvent.Builder b) {
-    Result result = new Result();
-    String peer = request.peerAddress();
+  /**
+   * What a request with neither a certificate of its own nor a forwarded header established: the
+   * usual plain-HTTP request. Shared and never written.
+   */
+  private static final Result NOTHING = new Result();
+
+  static Result read(IdentityLog log, OversizedHeaders request, IdentityEvent.Builder b) {
     X509Certificate[] chain = request.peerCertificates();
+    X509Certificate leaf = chain != null && chain.length > 0 ? chain[0] : null;
+    // Only a proxy or CDN sends these; a request whose listed names hold none is not asked for
+    // any (a configured PEM header is not in the list, so it is always asked for).
+    boolean mayBeForwarded =
+        request.mayHaveAny(KnownHeaders.FORWARDED) || log.sslClientCertHeader() != null;
+    if (leaf == null && !mayBeForwarded) {
+      return NOTHING;
+    }
+    Result result = new Result();
     CertificateFacts direct = null;
-    if (chain != null && chain.length > 0 && chain[0] != null) {
-      result.tlsClientCertificate = chain[0];
-      direct = log.certificateInspector().inspect(chain[0]);
+    if (leaf != null) {
+      result.tlsClientCertificate = leaf;
+      direct = log.certificateInspector().inspect(leaf);
     }
     // Checked once, whichever certificate the event ends up describing: the proxy's identity and
     // the client's own both rest on it.
     Reason problem = direct == null ? null : verifyPeer(log, chain);
-    boolean peerVerified = direct != null && problem == null && log.peerIdentityTrustUsable();
-
-    ForwardedHeaders fwd =
-        ForwardedHeaders.read(request, log.sslClientCertHeader(), log.limits());
-    boolean trusted = false;
-    if (fwd.any()) {
-      // A SPIFFE ID or thumbprint is evidence only when a verified handshake stands behind it:
-      // anyone can put any URI SAN into a self-signed certificate.
-      trusted =
-          log.trustedProxies().trusts(
-              peer, peerVerified ? direct.spiffeId() : null, peerVerified ? direct.sha256() : null);
-      if (!trusted) {
-        b.set(Fields.FORWARDED_UNTRUSTED, Boolean.TRUE);
-        if (log.strictForwarding() && fwd.identityBearing()) {
-          result.reject = true;
-        }
-      }
-    }
-
-    boolean forwardedCert = false;
-    if (trusted) {
-      String by = peerVerified && direct.spiffeId() != null ? direct.spiffeId() : peer;
-      forwardedCert = readForwardedCertificate(fwd, b, by);
-      result.certificatePresented = forwardedCert;
-      // The peer is already trusted, possibly by its mTLS identity, which the address-only
-      // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
-      String client =
-          ForwardedFor.clientAddress(
-              fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
-      b.set(Fields.CLIENT_ADDRESS, client);
-    }
+    boolean forwardedCert =
+        mayBeForwarded && readForwarded(log, request, b, result, direct, problem == null);
     if (!forwardedCert && direct != null) {
       direct.applyClient(b);
       b.set(Fields.CERT_SOURCE, CertSource.TLS);
@@ -88,6 +72,44 @@ final class ForwardedIdentity {
       result.certificateProblem = problem;
     }
     return result;
+  }
+
+  /**
+   * Reads the forwarded headers and, from a trusted peer, the client and its certificate; flags
+   * (or, strict, refuses) them from any other. True when a forwarded certificate was taken.
+   */
+  private static boolean readForwarded(
+      IdentityLog log, ServerRequest request, IdentityEvent.Builder b, Result result,
+      CertificateFacts direct, boolean directValid) {
+    ForwardedHeaders fwd =
+        ForwardedHeaders.read(request, log.sslClientCertHeader(), log.limits());
+    if (!fwd.any()) {
+      return false;
+    }
+    String peer = request.peerAddress();
+    boolean peerVerified = direct != null && directValid && log.peerIdentityTrustUsable();
+    // A SPIFFE ID or thumbprint is evidence only when a verified handshake stands behind it:
+    // anyone can put any URI SAN into a self-signed certificate.
+    boolean trusted =
+        log.trustedProxies().trusts(
+            peer, peerVerified ? direct.spiffeId() : null, peerVerified ? direct.sha256() : null);
+    if (!trusted) {
+      b.set(Fields.FORWARDED_UNTRUSTED, Boolean.TRUE);
+      if (log.strictForwarding() && fwd.identityBearing()) {
+        result.reject = true;
+      }
+      return false;
+    }
+    String by = peerVerified && direct.spiffeId() != null ? direct.spiffeId() : peer;
+    boolean forwardedCert = readForwardedCertificate(fwd, b, by);
+    result.certificatePresented = forwardedCert;
+    // The peer is already trusted, possibly by its mTLS identity, which the address-only
+    // overload cannot see: it would drop the client address a SPIFFE-trusted proxy forwards.
+    String client =
+        ForwardedFor.clientAddress(
+            fwd.forwarded, fwd.xForwardedFor, true, log.trustedProxies(), log.limits());
+    b.set(Fields.CLIENT_ADDRESS, client);
+    return forwardedCert;
   }
 
   /**

@@ -33,9 +33,10 @@ import dev.identitylog.token.TokenFacts;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.security.cert.X509Certificate;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
 /**
@@ -61,7 +62,19 @@ public final class ServerExchange implements ServerRecord {
    * {@link Decisions#NONE} once the record ended without any. Guarded by this.
    */
   private Decisions decisions;
-  private final AtomicBoolean finished = new AtomicBoolean();
+  /** 1 once a finish method ran; a field and a handle rather than an AtomicBoolean per request. */
+  @SuppressWarnings("UnusedVariable") // written and read through FINISHED
+  private volatile int finished;
+
+  private static final VarHandle FINISHED;
+
+  static {
+    try {
+      FINISHED = MethodHandles.lookup().findVarHandle(ServerExchange.class, "finished", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private volatile String traceId;
   private volatile String spanId;
@@ -112,12 +125,48 @@ public final class ServerExchange implements ServerRecord {
     putMdc(MDC_TRACE_ID, traceId);
     putMdc(MDC_SPAN_ID, spanId);
     putMdc(MDC_REQUEST_ID, requestId);
+    if (prevTrace == null && prevSpan == null && prevRequest == null) {
+      return ClearingScope.of(attached); // the usual case: nothing to restore but absence
+    }
     return () -> {
       attached.close();
       putMdc(MDC_TRACE_ID, prevTrace);
       putMdc(MDC_SPAN_ID, prevSpan);
       putMdc(MDC_REQUEST_ID, prevRequest);
     };
+  }
+
+  /**
+   * Closes the storage's scope and removes the three MDC keys: what ends a request bound on an idle
+   * pooled thread. The storage restores "nothing current" with one shared scope, so this one is
+   * shared too (made again only when that scope changes), rather than a new one per request.
+   */
+  private static final class ClearingScope implements Scope {
+    // Racy on purpose: a stale read only makes a new scope; the final field publishes it safely.
+    private static ClearingScope last = new ClearingScope(Scope.NOOP);
+
+    private final Scope attached;
+
+    private ClearingScope(Scope attached) {
+      this.attached = attached;
+    }
+
+    static Scope of(Scope attached) {
+      ClearingScope scope = last;
+      if (scope.attached != attached) {
+        scope = new ClearingScope(attached);
+        last = scope;
+      }
+      return scope;
+    }
+
+    @Override
+    public void close() {
+      attached.close();
+      putMdc(MDC_TRACE_ID, null);
+      putMdc(MDC_SPAN_ID, null);
+      putMdc(MDC_REQUEST_ID, null);
+    }
   }
 
   private static void putMdc(String key, String value) {
@@ -200,16 +249,20 @@ public final class ServerExchange implements ServerRecord {
     }
   }
 
+  /**
+   * Reads what the request tells. The rare cases (an RPC request, forwarded identity, oversized
+   * headers, a request id received) sit in methods of their own, so that the code the JIT compiles
+   * into every request is the common path only.
+   */
   private void read(ServerRequest received) {
     Limits limits = log.limits();
     // Every header below is read through the size limit: an oversized one is not parsed, only named.
     OversizedHeaders request = new OversizedHeaders(received, limits);
-    HeaderGetter headers = request::header;
 
-    readTrace(headers, limits);
+    readTrace(request, limits);
     String rid = request.header(log.requestIdHeader());
-    if (rid != null && rid.length() <= 256) {
-      requestId = Sanitizer.clean(rid.trim(), 128);
+    if (rid != null) {
+      readRequestId(rid);
     }
 
     synchronized (this) {
@@ -227,23 +280,37 @@ public final class ServerExchange implements ServerRecord {
         b.set(Fields.HTTP_ROUTE, http.route());
       }
       if (received instanceof RpcServerRequest) {
-        RpcServerRequest rpc = (RpcServerRequest) received;
-        b.set(Fields.RPC_SYSTEM, rpc.rpcSystem());
-        b.set(Fields.RPC_SERVICE, rpc.rpcService());
-        b.set(Fields.RPC_METHOD, rpc.rpcMethod());
+        readRpc((RpcServerRequest) received, b);
       }
       b.set(Fields.SERVER_ADDRESS, request.serverAddress());
-      int port = request.serverPort();
-      b.set(Fields.SERVER_PORT, port > 0 ? Long.valueOf(port) : null);
+      b.set(Fields.SERVER_PORT, Boxed.port(request.serverPort()));
       b.set(Fields.NETWORK_PEER_ADDRESS, request.peerAddress());
       b.set(Fields.TLS_PROTOCOL_VERSION, TlsVersion.of(request.tlsProtocol()));
       b.set(Fields.TLS_CIPHER, request.tlsCipher());
       readCertificates(request, b);
       readToken(request, b, limits);
-      // A credential too large to read is still a credential: not a missing one.
-      otherCredential |= request.oversized("Authorization");
-      b.set(Fields.HEADERS_OVERSIZED, request.names());
+      if (request.anyOversized()) {
+        readOversized(request, b);
+      }
     }
+  }
+
+  private void readRequestId(String rid) {
+    if (rid.length() <= 256) {
+      requestId = Sanitizer.clean(rid.trim(), 128);
+    }
+  }
+
+  private static void readRpc(RpcServerRequest rpc, IdentityEvent.Builder b) {
+    b.set(Fields.RPC_SYSTEM, rpc.rpcSystem());
+    b.set(Fields.RPC_SERVICE, rpc.rpcService());
+    b.set(Fields.RPC_METHOD, rpc.rpcMethod());
+  }
+
+  private void readOversized(OversizedHeaders request, IdentityEvent.Builder b) {
+    // A credential too large to read is still a credential: not a missing one.
+    otherCredential |= request.oversized("Authorization");
+    b.set(Fields.HEADERS_OVERSIZED, request.names());
   }
 
   private void readTrace(HeaderGetter headers, Limits limits) {
@@ -271,10 +338,16 @@ public final class ServerExchange implements ServerRecord {
     }
   }
 
-  private void readCertificates(ServerRequest request, IdentityEvent.Builder b) {
+  private void readCertificates(OversizedHeaders request, IdentityEvent.Builder b) {
     ForwardedIdentity.Result found = ForwardedIdentity.read(log, request, b);
     tlsClientCertificate = found.tlsClientCertificate;
     certificatePresented = found.certificatePresented;
+    if (found.reject || found.certificateProblem != null) {
+      refused(found);
+    }
+  }
+
+  private void refused(ForwardedIdentity.Result found) {
     if (found.reject) {
       reject = true;
       decisions().authn(Outcome.FAILURE, Reason.IDENTITY_HEADER_UNTRUSTED);
@@ -502,11 +575,11 @@ public final class ServerExchange implements ServerRecord {
   /** Whether a finish method has run. */
   @Override
   public boolean isFinished() {
-    return finished.get();
+    return finished != 0;
   }
 
   private IdentityEvent finish(int status, String grpcStatus, String wwwError, boolean aborted) {
-    if (!finished.compareAndSet(false, true)) {
+    if (!FINISHED.compareAndSet(this, 0, 1)) {
       return null;
     }
     if (status < 100 || status > 599) {
@@ -524,7 +597,7 @@ public final class ServerExchange implements ServerRecord {
         if (grpcStatus != null) {
           b.set(Fields.RPC_GRPC_STATUS_CODE, grpcStatus);
         } else if (status > 0 && !consumer) {
-          b.set(Fields.HTTP_RESPONSE_STATUS_CODE, Long.valueOf(status));
+          b.set(Fields.HTTP_RESPONSE_STATUS_CODE, Boxed.status(status));
         }
         OutcomeInference.apply(
             b,
