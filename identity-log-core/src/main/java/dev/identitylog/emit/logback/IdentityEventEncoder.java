@@ -139,6 +139,17 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
     return bytes;
   }
 
+  /**
+   * Counts an identity event that an {@link IdentityEventFileAppender} writes itself, exactly as
+   * {@link #encode} counts one it encodes: {@code length} bytes about to be written.
+   */
+  void beforeDirectWrite(int length) {
+    StreamLossTracker t = tracker;
+    if (t != null) {
+      track(t, length);
+    }
+  }
+
   private void track(StreamLossTracker t, int length) {
     try {
       t.beforeWrite(getContext(), length);
