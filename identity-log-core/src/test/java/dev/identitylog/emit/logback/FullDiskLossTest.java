@@ -27,10 +27,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The README's Logback configuration writing to a full disk ({@code /dev/full}): Logback's file
  * stream swallows the failure, so without the encoder's accounting every event would vanish with
- * {@code droppedEvents() == 0}.
+ * {@code droppedEvents() == 0}. The same with the appenders that write identity events straight
+ * into their stream.
  */
 class FullDiskLossTest {
   private static final int EVENTS = 300;
+  private static final String DIRECT = IdentityEventFileAppender.class.getName();
 
   private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
   private ch.qos.logback.classic.Logger internal;
@@ -77,6 +79,40 @@ class FullDiskLossTest {
   @Test
   void behindAsyncAppenderThatBlocks() throws Exception {
     assertLossCountedAndReported(file(false) + async(false));
+  }
+
+  @Test
+  void directAppenderOnAFullDisk() throws Exception {
+    assertLossCountedAndReported(
+        file(DIRECT, false) + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  @Test
+  void directAppenderWithImmediateFlush() throws Exception {
+    assertLossCountedAndReported(
+        file(DIRECT, true) + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  @Test
+  void directAppenderWithASmallBufferSetOnTheAppenderOnly() throws Exception {
+    assertLossCountedAndReported(
+        "<appender name='IDENTITY' class='" + DIRECT + "'><file>/dev/full</file>"
+            + "<immediateFlush>false</immediateFlush><bufferSize>2KB</bufferSize>"
+            + "<encoder class='dev.identitylog.emit.logback.IdentityEventEncoder'/></appender>"
+            + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  @Test
+  void directAppenderBehindAsyncAppenderThatNeverBlocks() throws Exception {
+    assertLossCountedAndReported(file(DIRECT, false) + async(true));
+  }
+
+  @Test
+  void directAppenderBehindAsyncAppenderThatBlocks() throws Exception {
+    assertLossCountedAndReported(file(DIRECT, false) + async(false));
   }
 
   @Test
@@ -152,7 +188,11 @@ class FullDiskLossTest {
   }
 
   private static String file(boolean immediateFlush) {
-    return "<appender name='IDENTITY' class='ch.qos.logback.core.FileAppender'>"
+    return file("ch.qos.logback.core.FileAppender", immediateFlush);
+  }
+
+  private static String file(String type, boolean immediateFlush) {
+    return "<appender name='IDENTITY' class='" + type + "'>"
         + "<file>/dev/full</file><immediateFlush>" + immediateFlush + "</immediateFlush>"
         + "<encoder class='dev.identitylog.emit.logback.IdentityEventEncoder'/></appender>";
   }
