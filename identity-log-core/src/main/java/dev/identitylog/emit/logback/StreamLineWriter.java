@@ -46,6 +46,9 @@ final class StreamLineWriter {
       Encoder<ILoggingEvent> encoder,
       FileSize bufferSize,
       boolean prudent) {
+    if (encoder == null) {
+      return; // Logback's own start reports the missing encoder
+    }
     if (!(encoder instanceof IdentityEventEncoder)) {
       appender.addWarn("The encoder is not an " + IdentityEventEncoder.class.getName()
           + ": every event goes through it, as in Logback's own appender");
