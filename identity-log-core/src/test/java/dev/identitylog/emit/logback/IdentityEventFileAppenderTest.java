@@ -223,6 +223,26 @@ class IdentityEventFileAppenderTest {
     assertThat(Files.readString(dir.resolve("roll.jsonl"))).isEqualTo(line);
   }
 
+  @Test
+  void appendAndBufferSizeWorkAsInFileAppender() throws Exception {
+    Files.writeString(dir.resolve("new.jsonl"), "kept\n");
+    configure("<appender name='NEW' class='" + IdentityEventFileAppender.class.getName() + "'>"
+        + "<file>" + dir.resolve("new.jsonl") + "</file><append>true</append>"
+        + "<immediateFlush>false</immediateFlush><bufferSize>1KB</bufferSize>" + ENCODER
+        + "</appender>" + logger("identity.events", "NEW"));
+    Slf4jEventSink sink = Slf4jEventSink.create(context.getLogger(Slf4jEventSink.LOGGER_NAME));
+    IdentityEvent event = events().get(0);
+    String line = JsonLineWriter.toJson(event) + "\n";
+    assertThat(line.length()).isBetween(300, 1000);
+    sink.emit(event);
+    assertThat(Files.readString(dir.resolve("new.jsonl"))).isEqualTo("kept\n"); // in the buffer
+    sink.emit(event);
+    sink.emit(event);
+    assertThat(Files.size(dir.resolve("new.jsonl"))).isGreaterThan(5); // past 1 KiB: written out
+    context.stop();
+    assertThat(Files.readString(dir.resolve("new.jsonl"))).isEqualTo("kept\n" + line + line + line);
+  }
+
   /** A line past the retained 16 KiB buffer, between small ones: every line whole, in order. */
   @Test
   void aLineLargerThanTheRetainedBufferIsWrittenWhole() throws Exception {
