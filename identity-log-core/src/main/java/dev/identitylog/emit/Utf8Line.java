@@ -104,6 +104,11 @@ public final class Utf8Line {
     }
   }
 
+  /** The size of the buffer now kept, for tests. */
+  int capacity() {
+    return buf.length;
+  }
+
   private void release() {
     if (buf.length > JsonLineWriter.MAX_CACHED_CAPACITY) {
       buf = new byte[INITIAL_CAPACITY];
