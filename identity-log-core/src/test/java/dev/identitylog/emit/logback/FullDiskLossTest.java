@@ -37,6 +37,7 @@ class FullDiskLossTest {
   private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
   private ch.qos.logback.classic.Logger internal;
   private LoggerContext context;
+  private int pauseEvery = EVENTS;
 
   @BeforeEach
   void captureInternalWarnings() {
@@ -95,8 +96,13 @@ class FullDiskLossTest {
             + "<appender-ref ref='IDENTITY'/></logger>");
   }
 
+  /**
+   * Pauses let Logback reopen the file between failures (its recovery backs off from 20 ms); the
+   * reopened stream's buffer is the JDK's 8 KiB whatever the appender's bufferSize.
+   */
   @Test
   void directAppenderWithASmallBufferSetOnTheAppenderOnly() throws Exception {
+    pauseEvery = 40;
     assertLossCountedAndReported(
         "<appender name='IDENTITY' class='" + DIRECT + "'><file>/dev/full</file>"
             + "<immediateFlush>false</immediateFlush><bufferSize>2KB</bufferSize>"
@@ -133,7 +139,12 @@ class FullDiskLossTest {
 
   private void assertLossCountedAndReported(String config) throws Exception {
     IdentityLog log = configure(config);
-    emit(log, EVENTS - 1);
+    for (int sent = 0; sent < EVENTS - 1; sent += pauseEvery) {
+      emit(log, Math.min(pauseEvery, EVENTS - 1 - sent));
+      if (pauseEvery < EVENTS) {
+        Thread.sleep(60);
+      }
+    }
     // Behind an AsyncAppender the file fails on Logback's worker thread, after the emits returned;
     // the guard reports a loss on the next emit once it has been counted.
     long deadline = System.nanoTime() + 10_000_000_000L;
