@@ -40,13 +40,14 @@ import java.util.Iterator;
  * already serialises its writes on its own lock.
  */
 final class StreamLossTracker implements RecoveryListener {
-  private final IdentityEventEncoder encoder;
-  private final LossCounter counter;
-  private long bufferSize;
   // Logback 1.5's ResilientFileOutputStream reopens a failed file with a BufferedOutputStream of
   // the JDK's default size, whatever the appender's bufferSize: after a recovery that is the buffer
   // the stream fills, until the appender opens a new stream.
   private static final long REOPENED_BUFFER_SIZE = 8192;
+
+  private final IdentityEventEncoder encoder;
+  private final LossCounter counter;
+  private long bufferSize;
   private boolean reopened; // guarded by this
 
   // All guarded by this.
