@@ -19,6 +19,7 @@ class HarnessWiringTest {
     PipelineSmoke.Counts counts = PipelineSmoke.runEachOnce();
     assertThat(counts.logLines).isEqualTo(counts.loggedCalls).isEqualTo(4);
     assertThat(counts.exportedRecords).isEqualTo(1);
+    assertThat(counts.encoderPathLines).isEqualTo(1);
     assertThat(counts.bytes).isGreaterThan(4 * 200);
   }
 

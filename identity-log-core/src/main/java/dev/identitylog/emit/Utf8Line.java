@@ -5,6 +5,8 @@ import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.event.Timestamps;
 import dev.identitylog.outcome.Coded;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -17,9 +19,15 @@ import java.util.List;
  * of the whole-server run showed the builder → String → byte[] path and its growing buffers as a
  * large share of the library's time.
  *
- * <p>One instance per thread ({@link #line}); not thread-safe.
+ * <p>Two uses: {@link JsonLineWriter#toUtf8Line} (one instance per thread, a new array per line,
+ * as Logback's {@code Encoder.encode} must return one), and an owner that keeps its own instance
+ * and hands the line to a stream with no array per line ({@link #write} then {@link #writeTo}: the
+ * identity-event appenders do so under their stream lock).
+ *
+ * <p>Not thread-safe: its owner serialises every use. Internal: not part of the API and may change
+ * between versions.
  */
-final class Utf8Line implements IdentityEvent.FieldVisitor {
+public final class Utf8Line {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -39,32 +47,76 @@ final class Utf8Line implements IdentityEvent.FieldVisitor {
 
   private static final ThreadLocal<Utf8Line> WRITER = ThreadLocal.withInitial(Utf8Line::new);
 
+  private final IdentityEvent.FieldVisitor visitor =
+      new IdentityEvent.FieldVisitor() {
+        @Override
+        public void visit(Field<?> field, Object value) {
+          field(field, value);
+        }
+
+        @Override
+        public void visitClaim(String key, String value) {
+          claim(key, value);
+        }
+      };
+
   private byte[] buf = new byte[INITIAL_CAPACITY];
   private int len;
   private boolean first;
 
-  private Utf8Line() {}
+  /** An empty line buffer, for one owner that serialises its use. */
+  public Utf8Line() {}
 
   /** The canonical line of {@code event} followed by {@code '\n'}, as UTF-8; a new array. */
   static byte[] line(IdentityEvent event) {
     Utf8Line w = WRITER.get();
-    w.len = 0;
-    w.first = true;
-    w.put((byte) '{');
-    event.forEach(w);
-    w.ensure(2);
-    w.buf[w.len++] = '}';
-    w.buf[w.len++] = '\n';
-    byte[] out = Arrays.copyOf(w.buf, w.len);
-    if (w.buf.length > JsonLineWriter.MAX_CACHED_CAPACITY) {
-      // One huge event must not pin its buffer to the thread for good.
-      w.buf = new byte[INITIAL_CAPACITY];
-    }
+    int n = w.write(event);
+    byte[] out = Arrays.copyOf(w.buf, n);
+    w.release();
     return out;
   }
 
-  @Override
-  public void visit(Field<?> field, Object value) {
+  /**
+   * Writes the canonical line of {@code event} followed by {@code '\n'} into this buffer,
+   * replacing what it held; returns its length in bytes.
+   */
+  public int write(IdentityEvent event) {
+    len = 0;
+    first = true;
+    put((byte) '{');
+    event.forEach(visitor);
+    ensure(2);
+    buf[len++] = '}';
+    buf[len++] = '\n';
+    return len;
+  }
+
+  /**
+   * Writes the line last {@link #write written} to {@code out} in one call. A buffer that grew
+   * past 16 KiB for one huge line is then dropped (and the line with it), so that one line cannot pin
+   * its memory for good.
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    try {
+      out.write(buf, 0, len);
+    } finally {
+      release();
+    }
+  }
+
+  /** The size of the buffer now kept, for tests. */
+  int capacity() {
+    return buf.length;
+  }
+
+  private void release() {
+    if (buf.length > JsonLineWriter.MAX_CACHED_CAPACITY) {
+      buf = new byte[INITIAL_CAPACITY];
+      len = 0;
+    }
+  }
+
+  private void field(Field<?> field, Object value) {
     comma();
     put(KEY_PREFIX[field.index()]);
     switch (field.kind()) {
@@ -94,8 +146,7 @@ final class Utf8Line implements IdentityEvent.FieldVisitor {
     }
   }
 
-  @Override
-  public void visitClaim(String key, String value) {
+  private void claim(String key, String value) {
     comma();
     string(key);
     put((byte) ':');

@@ -57,19 +57,33 @@ class FullDiskJettyTest {
 
   @Test
   void requestsAreAnsweredAndLostEventsCounted() throws Exception {
+    assertAnsweredAndCounted("ch.qos.logback.core.FileAppender", true);
+  }
+
+  @Test
+  void withTheDirectAppenderBehindAnAsyncAppender() throws Exception {
+    assertAnsweredAndCounted("dev.identitylog.emit.logback.IdentityEventFileAppender", true);
+  }
+
+  @Test
+  void withTheDirectAppenderOnTheRequestThread() throws Exception {
+    assertAnsweredAndCounted("dev.identitylog.emit.logback.IdentityEventFileAppender", false);
+  }
+
+  private void assertAnsweredAndCounted(String appender, boolean async) throws Exception {
     logback = new LoggerContext();
     logback.setMDCAdapter(new LogbackMDCAdapter());
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(logback);
     String xml = "<configuration>"
-        + "<appender name='IDENTITY' class='ch.qos.logback.core.FileAppender'>"
+        + "<appender name='IDENTITY' class='" + appender + "'>"
         + "<file>/dev/full</file><immediateFlush>false</immediateFlush>"
         + "<encoder class='dev.identitylog.emit.logback.IdentityEventEncoder'/></appender>"
         + "<appender name='IDENTITY_ASYNC' class='ch.qos.logback.classic.AsyncAppender'>"
         + "<neverBlock>true</neverBlock><discardingThreshold>0</discardingThreshold>"
         + "<appender-ref ref='IDENTITY'/></appender>"
         + "<logger name='identity.events' level='INFO' additivity='false'>"
-        + "<appender-ref ref='IDENTITY_ASYNC'/></logger>"
+        + "<appender-ref ref='" + (async ? "IDENTITY_ASYNC" : "IDENTITY") + "'/></logger>"
         + "</configuration>";
     configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
 

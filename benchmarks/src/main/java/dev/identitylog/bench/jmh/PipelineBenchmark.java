@@ -7,6 +7,7 @@ import dev.identitylog.bench.Fixtures;
 import dev.identitylog.bench.Hello;
 import dev.identitylog.bench.Logging;
 import dev.identitylog.emit.OpenTelemetryEventSink;
+import dev.identitylog.emit.Slf4jEventSink;
 import dev.identitylog.servlet.IdentityLogFilter;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
@@ -41,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One request's whole cost as a service's process pays it: a real {@link IdentityLogFilter} called
  * the way a container calls it, in front of a servlet, its event through IdentityLog's sink, SLF4J
- * and a real Logback context configured as core's README says (shipped {@code
- * IdentityEventEncoder}) into an appender that counts the bytes instead of writing them. Request
+ * and a real Logback context configured as core's README recommends ({@code
+ * IdentityEventFileAppender} with the shipped {@code IdentityEventEncoder}) into a stream that
+ * counts the bytes instead of writing them. Request
  * and response are cheap stand-ins ({@link StubRequest}, {@link StubResponse}) so that the
  * container's own cost does not hide the library's.
  *
@@ -50,6 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code baseline}: the same servlet call without a filter, the floor of every other figure;
  *   <li>{@code warm}: bearer JWT + {@code traceparent} over plain HTTP, caches warm (the request
  *       the whole-server run sends);
+ *   <li>{@code warmEncoderPath}: {@code warm} into Logback's own {@code OutputStreamAppender} with
+ *       the same encoder (a {@code byte[]} per line, the event prepared for deferred processing),
+ *       the configuration of a plain {@code FileAppender};
  *   <li>{@code mtlsJwtTraceparent}: the same plus a client certificate, caches warm;
  *   <li>{@code firstSeenCertificate}: a certificate the cache has not seen on every call;
  *   <li>{@code firstSeenToken}: a token the cache has not seen on every call;
@@ -58,8 +63,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * Run with {@code -prof gc} and read {@code gc.alloc.rate.norm} beside the time: see
- * docs/performance.md. The teardown fails a run whose filter wrote fewer lines than it was called,
- * so a broken pipeline cannot look fast.
+ * docs/performance.md. The teardown fails a run whose filter wrote fewer lines than it was called
+ * (on either path), so a broken pipeline cannot look fast.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -71,13 +76,19 @@ public class PipelineBenchmark {
   /** Distinct credentials cycled through by the first-seen variants; the caches hold one. */
   private static final int ROTATION = 16;
 
+  /** The logger of {@code warmEncoderPath}'s events, routed to Logback's own appender. */
+  static final String ENCODER_PATH_LOGGER = "identity.events.encoder-path";
+
   private final CountingOutputStream out = new CountingOutputStream();
+  private final CountingOutputStream encoderPathOut = new CountingOutputStream();
   private final LongAdder exported = new LongAdder();
   private long loggedCalls;
+  private long encoderPathCalls;
   private long otelCalls;
   private Hello hello;
   private FilterChain servlet;
   private Filter warmFilter;
+  private Filter encoderPathFilter;
   private Filter firstSeenCertificateFilter;
   private Filter firstSeenTokenFilter;
   private Filter openTelemetryFilter;
@@ -95,6 +106,7 @@ public class PipelineBenchmark {
   public void setUp() {
     LoggerContext logback = Logging.reset();
     Logging.identityEventsTo(logback, out);
+    Logging.identityEventsThroughEncoderTo(logback, ENCODER_PATH_LOGGER, encoderPathOut);
 
     TestPki pki = TestPki.create("Bench Root");
     Credential client = pki.issue(TestPki.spiffeSvid("spiffe://example.org/ns/shop/sa/web"));
@@ -117,6 +129,9 @@ public class PipelineBenchmark {
     };
     warmFilter = filter(IdentityLog.builder()
         .serviceName("orders").tokenInspector(Fixtures.tokenInspector()).build());
+    encoderPathFilter = filter(IdentityLog.builder()
+        .serviceName("orders").tokenInspector(Fixtures.tokenInspector())
+        .addSink(Slf4jEventSink.create(logback.getLogger(ENCODER_PATH_LOGGER))).build());
     firstSeenCertificateFilter = filter(IdentityLog.builder()
         .serviceName("orders").tokenInspector(Fixtures.tokenInspector())
         .certificateCacheSize(1).build());
@@ -155,6 +170,10 @@ public class PipelineBenchmark {
       throw new IllegalStateException(
           "the filter wrote " + out.lines() + " lines for " + loggedCalls + " requests");
     }
+    if (encoderPathOut.lines() != encoderPathCalls) {
+      throw new IllegalStateException("the encoder path wrote " + encoderPathOut.lines()
+          + " lines for " + encoderPathCalls + " requests");
+    }
     if (exported.sum() != otelCalls) {
       throw new IllegalStateException(
           "OpenTelemetry exported " + exported.sum() + " records for " + otelCalls + " requests");
@@ -168,6 +187,10 @@ public class PipelineBenchmark {
 
   long linesWritten() {
     return out.lines();
+  }
+
+  long encoderPathLines() {
+    return encoderPathOut.lines();
   }
 
   long exportedRecords() {
@@ -193,6 +216,12 @@ public class PipelineBenchmark {
   public int warm() throws IOException, ServletException {
     loggedCalls++;
     return serve(warmFilter, jwtRequest);
+  }
+
+  @Benchmark
+  public int warmEncoderPath() throws IOException, ServletException {
+    encoderPathCalls++;
+    return serve(encoderPathFilter, jwtRequest);
   }
 
   @Benchmark

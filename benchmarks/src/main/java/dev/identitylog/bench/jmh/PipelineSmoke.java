@@ -13,12 +13,16 @@ public final class PipelineSmoke {
     public final long logLines;
     public final long bytes;
     public final long exportedRecords;
+    /** Lines of {@code warmEncoderPath}, through Logback's own appender (one call). */
+    public final long encoderPathLines;
 
-    Counts(long loggedCalls, long logLines, long bytes, long exportedRecords) {
+    Counts(long loggedCalls, long logLines, long bytes, long exportedRecords,
+        long encoderPathLines) {
       this.loggedCalls = loggedCalls;
       this.logLines = logLines;
       this.bytes = bytes;
       this.exportedRecords = exportedRecords;
+      this.encoderPathLines = encoderPathLines;
     }
   }
 
@@ -27,14 +31,15 @@ public final class PipelineSmoke {
     b.setUp();
     int[] statuses = {
       b.baseline(), b.warm(), b.mtlsJwtTraceparent(), b.firstSeenCertificate(), b.firstSeenToken(),
-      b.openTelemetry()
+      b.openTelemetry(), b.warmEncoderPath()
     };
     for (int status : statuses) {
       if (status != 200) {
         throw new IllegalStateException("a benchmark call answered " + status);
       }
     }
-    Counts counts = new Counts(4, b.linesWritten(), b.bytesWritten(), b.exportedRecords());
+    Counts counts = new Counts(
+        4, b.linesWritten(), b.bytesWritten(), b.exportedRecords(), b.encoderPathLines());
     b.tearDown();
     return counts;
   }

@@ -23,7 +23,7 @@ import org.slf4j.event.KeyValuePair;
  * order, so the line is byte for byte the canonical JSON line of the standard:
  *
  * <pre>{@code
- * <appender name="IDENTITY" class="ch.qos.logback.core.FileAppender">
+ * <appender name="IDENTITY" class="dev.identitylog.emit.logback.IdentityEventFileAppender">
  *   <file>identity-events.log</file>
  *   <encoder class="dev.identitylog.emit.logback.IdentityEventEncoder"/>
  * </appender>
@@ -31,6 +31,11 @@ import org.slf4j.event.KeyValuePair;
  *   <appender-ref ref="IDENTITY"/>
  * </logger>
  * }</pre>
+ *
+ * <p>{@link IdentityEventFileAppender} (above) and {@link IdentityEventRollingFileAppender} write an
+ * identity event's line themselves, with this encoder's bytes and loss accounting, and without the
+ * {@code byte[]} per line that {@link #encode} must return; Logback's own {@code FileAppender} with
+ * this encoder writes the same lines.
  *
  * <p>Any other event (no key-value pairs) becomes {@code timestamp}, {@code log.level}, {@code
  * log.logger} and {@code message}, plus {@code error.stack_trace} when it carries an exception, so
@@ -137,6 +142,17 @@ public final class IdentityEventEncoder extends EncoderBase<ILoggingEvent> {
       BUFFER.set(new StringBuilder(INITIAL_CAPACITY));
     }
     return bytes;
+  }
+
+  /**
+   * Counts an identity event that an {@link IdentityEventFileAppender} writes itself, exactly as
+   * {@link #encode} counts one it encodes: {@code length} bytes about to be written.
+   */
+  void beforeDirectWrite(int length) {
+    StreamLossTracker t = tracker;
+    if (t != null) {
+      track(t, length);
+    }
   }
 
   private void track(StreamLossTracker t, int length) {

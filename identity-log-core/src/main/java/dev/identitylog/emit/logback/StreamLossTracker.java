@@ -40,9 +40,15 @@ import java.util.Iterator;
  * already serialises its writes on its own lock.
  */
 final class StreamLossTracker implements RecoveryListener {
+  // Logback 1.5's ResilientFileOutputStream reopens a failed file with a BufferedOutputStream of
+  // the JDK's default size, whatever the appender's bufferSize: after a recovery that is the buffer
+  // the stream fills, until the appender opens a new stream.
+  private static final long REOPENED_BUFFER_SIZE = 8192;
+
   private final IdentityEventEncoder encoder;
   private final LossCounter counter;
   private long bufferSize;
+  private boolean reopened; // guarded by this
 
   // All guarded by this.
   private OutputStreamAppender<?> appender;
@@ -83,12 +89,12 @@ final class StreamLossTracker implements RecoveryListener {
       atRisk = 1;
       pendingEvents = 0;
       pendingBytes = 0;
-    } else if (length >= bufferSize) {
+    } else if (length >= buffer()) {
       // BufferedOutputStream writes out its buffer, then this event directly.
       atRisk = pendingEvents + 1;
       pendingEvents = 0;
       pendingBytes = 0;
-    } else if (length > bufferSize - pendingBytes) {
+    } else if (length > buffer() - pendingBytes) {
       // The buffer is written out first; the event then waits in the emptied buffer.
       atRisk = pendingEvents + 1;
       pendingEvents = 1;
@@ -113,6 +119,7 @@ final class StreamLossTracker implements RecoveryListener {
   @Override
   public synchronized void recoveryOccured() {
     failing = false;
+    reopened = watched instanceof ch.qos.logback.core.recovery.ResilientFileOutputStream;
     if (presumedLost == 0) {
       return;
     }
@@ -126,7 +133,7 @@ final class StreamLossTracker implements RecoveryListener {
       // The write under way went to the reopened stream (into its buffer, or through it).
       counter.retract(presumedLost);
       atRisk = 0;
-      pendingEvents = lastLength >= bufferSize ? 0 : 1;
+      pendingEvents = lastLength >= buffer() ? 0 : 1;
       pendingBytes = pendingEvents == 0 ? 0 : lastLength;
     }
     presumedLost = 0;
@@ -145,6 +152,10 @@ final class StreamLossTracker implements RecoveryListener {
 
   synchronized void setBufferSize(long bufferSize) {
     this.bufferSize = bufferSize;
+  }
+
+  private long buffer() {
+    return reopened ? REOPENED_BUFFER_SIZE : bufferSize;
   }
 
   private String name() {
@@ -168,6 +179,7 @@ final class StreamLossTracker implements RecoveryListener {
       }
       watched = stream;
       failing = false;
+      reopened = false;
       pendingEvents = 0;
       pendingBytes = 0;
       if (stream instanceof ResilientOutputStreamBase) {

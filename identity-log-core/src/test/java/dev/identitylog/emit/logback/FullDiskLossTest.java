@@ -27,14 +27,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The README's Logback configuration writing to a full disk ({@code /dev/full}): Logback's file
  * stream swallows the failure, so without the encoder's accounting every event would vanish with
- * {@code droppedEvents() == 0}.
+ * {@code droppedEvents() == 0}. The same with the appenders that write identity events straight
+ * into their stream.
  */
 class FullDiskLossTest {
   private static final int EVENTS = 300;
+  private static final String DIRECT = IdentityEventFileAppender.class.getName();
 
   private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
   private ch.qos.logback.classic.Logger internal;
   private LoggerContext context;
+  private int pauseEvery = EVENTS;
 
   @BeforeEach
   void captureInternalWarnings() {
@@ -80,6 +83,45 @@ class FullDiskLossTest {
   }
 
   @Test
+  void directAppenderOnAFullDisk() throws Exception {
+    assertLossCountedAndReported(
+        file(DIRECT, false) + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  @Test
+  void directAppenderWithImmediateFlush() throws Exception {
+    assertLossCountedAndReported(
+        file(DIRECT, true) + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  /**
+   * Pauses let Logback reopen the file between failures (its recovery backs off from 20 ms); the
+   * reopened stream's buffer is the JDK's 8 KiB whatever the appender's bufferSize.
+   */
+  @Test
+  void directAppenderWithASmallBufferSetOnTheAppenderOnly() throws Exception {
+    pauseEvery = 40;
+    assertLossCountedAndReported(
+        "<appender name='IDENTITY' class='" + DIRECT + "'><file>/dev/full</file>"
+            + "<immediateFlush>false</immediateFlush><bufferSize>2KB</bufferSize>"
+            + "<encoder class='dev.identitylog.emit.logback.IdentityEventEncoder'/></appender>"
+            + "<logger name='identity.events' level='INFO' additivity='false'>"
+            + "<appender-ref ref='IDENTITY'/></logger>");
+  }
+
+  @Test
+  void directAppenderBehindAsyncAppenderThatNeverBlocks() throws Exception {
+    assertLossCountedAndReported(file(DIRECT, false) + async(true));
+  }
+
+  @Test
+  void directAppenderBehindAsyncAppenderThatBlocks() throws Exception {
+    assertLossCountedAndReported(file(DIRECT, false) + async(false));
+  }
+
+  @Test
   void aWorkingFileLosesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     String path = dir.resolve("events.jsonl").toString();
@@ -97,7 +139,12 @@ class FullDiskLossTest {
 
   private void assertLossCountedAndReported(String config) throws Exception {
     IdentityLog log = configure(config);
-    emit(log, EVENTS - 1);
+    for (int sent = 0; sent < EVENTS - 1; sent += pauseEvery) {
+      emit(log, Math.min(pauseEvery, EVENTS - 1 - sent));
+      if (pauseEvery < EVENTS) {
+        Thread.sleep(60);
+      }
+    }
     // Behind an AsyncAppender the file fails on Logback's worker thread, after the emits returned;
     // the guard reports a loss on the next emit once it has been counted.
     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -152,7 +199,11 @@ class FullDiskLossTest {
   }
 
   private static String file(boolean immediateFlush) {
-    return "<appender name='IDENTITY' class='ch.qos.logback.core.FileAppender'>"
+    return file("ch.qos.logback.core.FileAppender", immediateFlush);
+  }
+
+  private static String file(String type, boolean immediateFlush) {
+    return "<appender name='IDENTITY' class='" + type + "'>"
         + "<file>/dev/full</file><immediateFlush>" + immediateFlush + "</immediateFlush>"
         + "<encoder class='dev.identitylog.emit.logback.IdentityEventEncoder'/></appender>";
   }
