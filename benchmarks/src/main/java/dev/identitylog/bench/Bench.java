@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * Arguments: {@code --quick} (short runs, under 10 minutes with the build on a quiet machine), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
- * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
+ * runs {@code --rounds N} (3), {@code --warmup SECONDS} (2 quick, 10 full), {@code --duration
  * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording
  * of each server JVM beside its logs), {@code --server-jvm-arg ARG} (repeatable: an option for
  * every server JVM, e.g. {@code -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation
@@ -96,7 +96,7 @@ public final class Bench {
     Map<Configuration, List<Sample>> samples = Map.of();
     if (load) {
       LoadHarness.Settings settings = new LoadHarness.Settings(rounds,
-          warmup >= 0 ? warmup : quick ? 3 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
+          warmup >= 0 ? warmup : quick ? 2 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
           outDir.resolve("load"), configurations, jfr, serverJvmArgs);
       samples = new LoadHarness(settings, out).run();
     }

@@ -265,15 +265,21 @@ public final class LoadHarness {
       long warmed = 0;
       boolean jitBusy = true;
       int phases = 0;
+      StringBuilder phaseLog = new StringBuilder("phase requests jit_ms compiler_cpu_ms pause_ms\n");
       for (; phases < maxWarmupChunks(settings.warmupSeconds) && (warmed < MIN_WARMUP_REQUESTS || jitBusy); phases++) {
         long jitBefore = stats(control, lines, work)[2];
-        warmed += load.run(settings.warmupSeconds, work.resolve("warmup-" + phases + ".txt")).requests;
-        jitBusy = stats(control, lines, work)[2] - jitBefore > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
-        if (jitBusy) {
-          awaitCompilerAsleep(pid);
-        }
+        long compilerBefore = Proc.compilerTicks(pid);
+        long requests = load.run(settings.warmupSeconds, work.resolve("warmup-" + phases + ".txt")).requests;
+        warmed += requests;
+        long jit = stats(control, lines, work)[2] - jitBefore;
+        long compilerMillis = (Proc.compilerTicks(pid) - compilerBefore) * 1000 / ticksPerSecond;
+        jitBusy = jit > QUIET_JIT_SHARE * settings.warmupSeconds * 1000;
+        long pause = jitBusy ? awaitCompilerAsleep(pid) : 0;
+        phaseLog.append(phases).append(' ').append(requests).append(' ').append(jit).append(' ')
+            .append(compilerMillis).append(' ').append(pause).append('\n');
       }
       double warmupWall = (System.nanoTime() - warmupStart) / 1e9;
+      Files.writeString(work.resolve("warmup-phases.txt"), phaseLog);
       if (pinning) {
         Proc.pin(pid, 0);
         Proc.checkPinned(pid, 0);
@@ -284,7 +290,11 @@ public final class LoadHarness {
       long emitterBefore = Proc.emitterTicks(pid);
       long compilerBefore = Proc.compilerTicks(pid);
       long wallBefore = System.nanoTime();
+      long measuredFrom = System.currentTimeMillis();
       LoadResult r = load.run(settings.measureSeconds, work.resolve("load.txt"));
+      // When the measured phase ran, for cutting a JFR recording to it (jfr print has no filter).
+      Files.writeString(work.resolve("measured.txt"),
+          "from_epoch_ms=" + measuredFrom + " to_epoch_ms=" + System.currentTimeMillis() + "\n");
       long cpuAfter = Proc.cpuTicks(pid);
       long emitterAfter = Proc.emitterTicks(pid);
       long compilerAfter = Proc.compilerTicks(pid);
@@ -331,15 +341,17 @@ public final class LoadHarness {
 
   /**
    * Waits, with no load, until the server's compiler threads have been asleep in two polls 50 ms
-   * apart, or {@link #MAX_COMPILE_PAUSE_MILLIS}.
+   * apart, or {@link #MAX_COMPILE_PAUSE_MILLIS}; returns how long it waited, in milliseconds.
    */
-  private static void awaitCompilerAsleep(long pid) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + MAX_COMPILE_PAUSE_MILLIS * 1_000_000L;
+  private static long awaitCompilerAsleep(long pid) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + MAX_COMPILE_PAUSE_MILLIS * 1_000_000L;
     int asleep = 0;
     while (asleep < 2 && System.nanoTime() < deadline) {
       Thread.sleep(50);
       asleep = Proc.compilerThreadsAsleep(pid) ? asleep + 1 : 0;
     }
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   /** One phase of load on the running server, its report written to {@code file}. */

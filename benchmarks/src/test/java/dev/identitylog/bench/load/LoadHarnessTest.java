@@ -69,6 +69,13 @@ class LoadHarnessTest {
 
       assertThat(Proc.cpusAllowed(pid).values()).hasSizeGreaterThan(5).containsOnly("0");
       Proc.checkPinned(pid, 0);
+
+      // An idle JVM's compiler threads go to sleep on the empty compile queue.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Proc.compilerThreadsAsleep(pid) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Proc.compilerThreadsAsleep(pid)).isTrue();
     } finally {
       jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
