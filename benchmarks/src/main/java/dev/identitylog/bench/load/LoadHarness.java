@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * Runs each {@link Configuration} as a Jetty 12 server in its own JVM, warms it up free to use
- * every core, pins it to one core for the measured phase, loads it from the other core, and measures throughput, p99 latency and the server process's CPU time per
- * request. Rounds are interleaved (the order rotates every round) and the medians are reported, so
- * a machine's slow minute spreads over all configurations instead of hitting one.
+ * every core, pins it to one core for the measured phase, loads it from the other core, and
+ * measures throughput, p99 latency and the server process's CPU time per request. Rounds are
+ * interleaved (the order rotates every round) and the medians are reported, so a machine's slow
+ * minute spreads over all configurations instead of hitting one.
  *
  * <p>Every configuration gets the same request: {@code GET /orders/42} with the same HS256 bearer
  * token and {@code traceparent}, over 16 kept-alive connections. Plain HTTP configurations are
@@ -53,8 +54,8 @@ public final class LoadHarness {
    * core; with {@code identity-log-async} C2 ran for about a quarter of the wall time and waited on
    * the run queue for the rest ({@code /proc/<pid>/task/<tid>/schedstat}), needed about 5 s of
    * CPU to compile the request path once, and so was still compiling it after six 3-s phases.
-   * Since the fifth round the warm-up runs unpinned (see {@link #ONE_CORE_ERGONOMICS}), so the
-   * compiler is no longer starved and the cap is rarely reached.
+   * Since the fifth round the warm-up runs unpinned (see {@link #ONE_CORE_ERGONOMICS}) and pauses
+   * the load while the compiler catches up (see {@link #MAX_COMPILE_PAUSE_MILLIS}).
    */
   static final double QUIET_JIT_SHARE = 0.02;
   /**
@@ -222,7 +223,7 @@ public final class LoadHarness {
     Path work = settings.workDir.resolve(c.id() + "-r" + round);
     Files.createDirectories(work);
     // Not pinned yet: while it warms up, the server may run on every core, so that its compiler
-    // threads can use the core the request threads leave idle (see WARM_UP_ON_EVERY_CORE).
+    // threads can use the core the request threads leave idle (see ONE_CORE_ERGONOMICS).
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms512m", "-Xmx512m"));
     if (pinning) {
       command.add(ONE_CORE_ERGONOMICS);
