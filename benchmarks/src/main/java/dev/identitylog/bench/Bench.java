@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * added_cpu_us=… throughput_ratio=… p99_ratio=… vs_diy=… vs_logbook=… jmh_ns=… jmh_bytes=…
  * </pre>
  *
- * Arguments: {@code --quick} (short runs, under 10 minutes with the build on a quiet machine), {@code --no-jmh},
+ * Arguments: {@code --quick} (short phases; its wall time is in docs/performance.md), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
  * runs {@code --rounds N} (3), {@code --warmup SECONDS} (2 quick, 10 full), {@code --duration
  * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording

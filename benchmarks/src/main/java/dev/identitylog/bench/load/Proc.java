@@ -122,6 +122,35 @@ final class Proc {
   }
 
   /**
+   * Lets the process's JIT compiler threads run on the given cores ({@code "0-1"}), its other
+   * threads keeping their mask; returns how many threads it changed.
+   */
+  static int freeCompilerThreads(long pid, String cores) throws IOException, InterruptedException {
+    int changed = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended between listing and reading
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String tid = task.getFileName().toString();
+          Process p = new ProcessBuilder("taskset", "-p", "-c", cores, tid).redirectErrorStream(true).start();
+          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          if (p.waitFor() != 0) {
+            throw new IllegalStateException("taskset could not move thread " + tid + ": " + out);
+          }
+          changed++;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /**
    * Each thread's {@code Cpus_allowed_list}, by thread id: the cores the scheduler may run it on
    * ({@code "0"}, {@code "0-1"}).
    */

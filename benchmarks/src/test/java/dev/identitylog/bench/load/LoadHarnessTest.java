@@ -66,6 +66,12 @@ class LoadHarnessTest {
       assertThatThrownBy(() -> Proc.checkPinned(pid, 0)).isInstanceOf(IllegalStateException.class);
 
       Proc.pin(pid, 0);
+      // The warm-up's mask: core 0 for all but the compiler threads, both cores for those two.
+      assertThat(Proc.freeCompilerThreads(pid, "0-1")).isEqualTo(2);
+      assertThat(Proc.cpusAllowed(pid).values()).containsOnly("0", "0-1");
+      assertThatThrownBy(() -> Proc.checkPinned(pid, 0)).isInstanceOf(IllegalStateException.class);
+
+      Proc.pin(pid, 0);
 
       assertThat(Proc.cpusAllowed(pid).values()).hasSizeGreaterThan(5).containsOnly("0");
       Proc.checkPinned(pid, 0);
