@@ -73,9 +73,9 @@ public final class LoadHarness {
    * After a warm-up phase whose JIT was busy, the load pauses until the compiler threads are
    * asleep (the compile queue is empty), at most this long: with no request running, what the
    * phase queued is compiled without competing with the request threads, and the next phase
-   * starts on that code and shows whether the load queues more. On a busy machine the pauses were
-   * short (0.1 to 4.5 s, {@code warmup-phases.txt}): the queue empties fast, and what takes long
-   * is the load reaching the invocation counts of the next tier.
+   * starts on that code and shows whether the load queues more. The pauses were short (0.1 to
+   * 4.5 s, {@code warmup-phases.txt}): the queue empties fast, and what takes long is the load
+   * reaching the invocation counts of the next tier.
    */
   static final int MAX_COMPILE_PAUSE_MILLIS = 20_000;
   /**
