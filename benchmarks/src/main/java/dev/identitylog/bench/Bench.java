@@ -29,9 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * added_cpu_us=… throughput_ratio=… p99_ratio=… vs_diy=… vs_logbook=… jmh_ns=… jmh_bytes=…
  * </pre>
  *
- * Arguments: {@code --quick} (short runs, 11 to 14 minutes with the build), {@code --no-jmh},
+ * Arguments: {@code --quick} (short phases; its wall time is in docs/performance.md), {@code --no-jmh},
  * {@code --no-load}, {@code --out DIR} (default {@code benchmarks/target/bench}), and for the load
- * runs {@code --rounds N} (3), {@code --warmup SECONDS} (3 quick, 10 full), {@code --duration
+ * runs {@code --rounds N} (3), {@code --warmup SECONDS} (2 quick, 10 full), {@code --duration
  * SECONDS} (5 quick, 20 full), {@code --configs id,id,…} (all), {@code --jfr} (a JFR recording
  * of each server JVM beside its logs), {@code --server-jvm-arg ARG} (repeatable: an option for
  * every server JVM, e.g. {@code -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation
@@ -96,7 +96,7 @@ public final class Bench {
     Map<Configuration, List<Sample>> samples = Map.of();
     if (load) {
       LoadHarness.Settings settings = new LoadHarness.Settings(rounds,
-          warmup >= 0 ? warmup : quick ? 3 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
+          warmup >= 0 ? warmup : quick ? 2 : 10, duration > 0 ? duration : quick ? 5 : 20, 16,
           outDir.resolve("load"), configurations, jfr, serverJvmArgs);
       samples = new LoadHarness(settings, out).run();
     }
@@ -112,7 +112,9 @@ public final class Bench {
         .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
         .output(outDir.resolve("jmh.txt").toString());
     if (quick) {
-      options.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+      // Three 1-s warm-up iterations: every row's allocation (gc.alloc.rate.norm) and time have
+      // settled by the third on this machine; five cost the quick run 12 s more.
+      options.warmupIterations(3).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(1)).forks(1);
     } else {
       options.forks(2);
@@ -149,7 +151,7 @@ public final class Bench {
       out.println();
       out.println("Whole server, medians of " + samples.values().iterator().next().size() + " rounds");
       out.println("  configuration        req/s   vs base    p99 ms  cpu us/req  jit cpu us  req cpu us  added us"
-          + "  emitter us  server busy  alloc B/req  ctx sw/req  jit ms");
+          + "  emitter us  server busy  alloc B/req  ctx sw/req  jit ms  jit quiet");
       for (Map.Entry<Configuration, List<Sample>> e : samples.entrySet()) {
         medians.put(e.getKey(), new double[] {
             median(e.getValue(), s -> s.requestsPerSecond), median(e.getValue(), s -> s.p99Millis),
@@ -159,15 +161,18 @@ public final class Bench {
             median(e.getValue(), s -> s.jitMillis),
             median(e.getValue(), s -> s.jitCpuMicrosPerRequest),
             // The request path's CPU: the process's less its compiler threads', per round.
-            median(e.getValue(), s -> s.cpuMicrosPerRequest - s.jitCpuMicrosPerRequest)});
+            median(e.getValue(), s -> s.cpuMicrosPerRequest - s.jitCpuMicrosPerRequest),
+            // Rounds whose measured phase had a quiet JIT.
+            e.getValue().stream().filter(s -> s.jitQuiet).count()});
       }
       for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
         double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
         double[] m = e.getValue();
-        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %11.1f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f%n",
+        out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %11.1f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f %6.0f/%d%n",
             e.getKey().id(), m[0],
             base == null ? Double.NaN : m[0] / base[0], m[1], m[2], m[8], m[9],
-            base == null ? Double.NaN : m[9] - base[9], m[4], m[3] * 100, m[5], m[6], m[7]);
+            base == null ? Double.NaN : m[9] - base[9], m[4], m[3] * 100, m[5], m[6], m[7],
+            m[10], samples.get(e.getKey()).size());
       }
     }
     double[] none = medians.getOrDefault(Configuration.NO_FILTER, nan());
@@ -183,7 +188,7 @@ public final class Bench {
   }
 
   private static double[] nan() {
-    double[] none = new double[10];
+    double[] none = new double[11];
     java.util.Arrays.fill(none, Double.NaN);
     return none;
   }

@@ -33,7 +33,11 @@ class HarnessWiringTest {
     for (LoadSmoke.Result r : LoadSmoke.runEachOnce(dir)) {
       assertThat(r.status).as(r.configuration.id()).isEqualTo(200);
       assertThat(r.served).as(r.configuration.id()).isEqualTo(1);
-      if (r.configuration.identityLog()) {
+      if (r.configuration.openTelemetry()) {
+        // Its events go to the SDK alone: one record exported, no line in the file.
+        assertThat(r.exported).as(r.configuration.id()).isEqualTo(1);
+        assertThat(r.eventLines).as(r.configuration.id()).isZero();
+      } else if (r.configuration.identityLog()) {
         assertThat(r.eventLines).as(r.configuration.id()).isEqualTo(1);
         assertThat(r.firstEvent).as(r.configuration.id())
             .contains("\"event.name\":\"identity.server\"")

@@ -7,6 +7,7 @@ import dev.identitylog.IdentityLog;
 import dev.identitylog.bench.Fixtures;
 import dev.identitylog.bench.Hello;
 import dev.identitylog.bench.Logging;
+import dev.identitylog.emit.OpenTelemetryEventSink;
 import dev.identitylog.servlet.IdentityLogFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -35,7 +36,8 @@ import org.zalando.logbook.servlet.LogbookFilter;
  * One Jetty 12 server in one configuration, run in its own JVM by the load harness. Prints {@code
  * READY <port>} when it listens; on {@code stats} it prints {@code STATS allocated=<bytes>
  * served=<n> jit_ms=<n>}; on {@code stop} (or end of input) it stops, flushes its log files
- * and prints {@code STOPPED served=<n> dropped=<n>}.
+ * and prints {@code STOPPED served=<n> dropped=<n>}, followed for {@code identity-log-otel} by
+ * {@code received=<n> exported=<n>} (records the OpenTelemetry SDK received and exported).
  *
  * <pre>
  * BenchServer CONFIGURATION WORK_DIR [KEYSTORE.p12 TRUSTSTORE.p12]
@@ -48,6 +50,7 @@ public final class BenchServer {
   private final Hello hello = new Hello();
   private final Server server = new Server();
   private IdentityLog identityLog;
+  private OtelPipeline otel;
   private ServerConnector connector;
 
   BenchServer(Configuration configuration) {
@@ -72,7 +75,7 @@ public final class BenchServer {
     }
     s.stop();
     logback.stop();
-    System.out.println("STOPPED served=" + s.served() + " dropped=" + s.dropped());
+    System.out.println("STOPPED served=" + s.served() + " dropped=" + s.dropped() + s.exportCounts());
     System.out.flush();
   }
 
@@ -164,6 +167,13 @@ public final class BenchServer {
             .serviceName("orders").tokenInspector(Fixtures.tokenInspector())
             .emitAsynchronously(8192).build();
         return IdentityLogFilter.builder(identityLog).build();
+      case IDENTITY_LOG_OTEL:
+        // As PipelineBenchmark's openTelemetry row: the OpenTelemetry sink alone, no SLF4J line.
+        otel = new OtelPipeline();
+        identityLog = IdentityLog.builder()
+            .serviceName("orders").tokenInspector(Fixtures.tokenInspector())
+            .addSink(OpenTelemetryEventSink.create(otel.sdk())).build();
+        return IdentityLogFilter.builder(identityLog).build();
       case DIY:
         return new DiyFilter();
       case LOGBOOK:
@@ -186,6 +196,19 @@ public final class BenchServer {
         Thread.sleep(1000);
       }
     }
+    if (otel != null) {
+      otel.shutdown();
+    }
+  }
+
+  /** {@code " received=<n> exported=<n>"} for the OpenTelemetry configuration, else empty. */
+  String exportCounts() {
+    return otel == null ? "" : " received=" + otel.received() + " exported=" + otel.exported();
+  }
+
+  /** Records the OpenTelemetry SDK exported (0 for the other configurations). */
+  long exported() {
+    return otel == null ? 0 : otel.exported();
   }
 
   long served() {

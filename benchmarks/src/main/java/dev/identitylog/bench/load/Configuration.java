@@ -6,6 +6,8 @@ public enum Configuration {
   NOOP_FILTER("noop-filter", false, false, "no-op filter (filter dispatch alone)"),
   IDENTITY_LOG("identity-log", false, true, "identity-log, synchronous emission"),
   IDENTITY_LOG_ASYNC("identity-log-async", false, true, "identity-log, emitAsynchronously(8192)"),
+  IDENTITY_LOG_OTEL("identity-log-otel", false, true, true,
+      "identity-log, OpenTelemetryEventSink, SDK BatchLogRecordProcessor, exporter counts and drops"),
   DIY("diy", false, false, "hand-written filter: nimbus parse per request, MDC, Logback JsonEncoder"),
   LOGBOOK("logbook", false, false, "Zalando Logbook 3 LogbookFilter, JSON formatter"),
   NO_FILTER_MTLS("no-filter-mtls", true, false, "no filter, mTLS"),
@@ -14,12 +16,18 @@ public enum Configuration {
   private final String id;
   private final boolean mtls;
   private final boolean identityLog;
+  private final boolean openTelemetry;
   private final String description;
 
   Configuration(String id, boolean mtls, boolean identityLog, String description) {
+    this(id, mtls, identityLog, false, description);
+  }
+
+  Configuration(String id, boolean mtls, boolean identityLog, boolean openTelemetry, String description) {
     this.id = id;
     this.mtls = mtls;
     this.identityLog = identityLog;
+    this.openTelemetry = openTelemetry;
     this.description = description;
   }
 
@@ -35,6 +43,14 @@ public enum Configuration {
   /** Writes identity events, whose count the harness checks against the requests served. */
   public boolean identityLog() {
     return identityLog;
+  }
+
+  /**
+   * Events go to an OpenTelemetry SDK instead of a Logback file: the harness checks the records
+   * its exporter counted, not the lines of {@code events.jsonl}.
+   */
+  public boolean openTelemetry() {
+    return openTelemetry;
   }
 
   public String description() {

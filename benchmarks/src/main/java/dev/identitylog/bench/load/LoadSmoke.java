@@ -24,8 +24,12 @@ public final class LoadSmoke {
     public final long eventLines;
     public final String firstEvent;
     public final String token;
+    /** Records the OpenTelemetry SDK exported (0 unless the configuration is OpenTelemetry's). */
+    public final long exported;
 
-    Result(Configuration configuration, int status, long served, List<String> events, String token) {
+    Result(Configuration configuration, int status, long served, List<String> events, String token,
+        long exported) {
+      this.exported = exported;
       this.configuration = configuration;
       this.status = status;
       this.served = served;
@@ -57,7 +61,7 @@ public final class LoadSmoke {
       Logging.reset();
       Path events = work.resolve("events.jsonl");
       results.add(new Result(c, status, s.served(),
-          Files.exists(events) ? Files.readAllLines(events) : List.of(), token));
+          Files.exists(events) ? Files.readAllLines(events) : List.of(), token, s.exported()));
     }
     return results;
   }
