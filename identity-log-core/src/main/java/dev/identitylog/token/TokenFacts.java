@@ -1,5 +1,6 @@
 package dev.identitylog.token;
 
+import dev.identitylog.cert.SpiffeId;
 import dev.identitylog.event.Field;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
@@ -37,6 +38,8 @@ public final class TokenFacts {
   private final Reason problem;
   private final String issuer;
   private final String subject;
+  // Read once per token: the exchange asks on every request whose verified token it serves.
+  private final boolean subjectIsSpiffeId;
   private final String id;
   private final String clientId;
   private final List<String> audience;
@@ -102,6 +105,8 @@ public final class TokenFacts {
     this.problem = b.problem;
     this.issuer = b.issuer;
     this.subject = b.subject;
+    this.subjectIsSpiffeId =
+        subject != null && subject.startsWith("spiffe://") && SpiffeId.isValid(subject);
     this.id = b.id;
     this.clientId = b.clientId;
     this.audience = frozen(b.audience);
@@ -166,6 +171,11 @@ public final class TokenFacts {
    */
   public String subject() {
     return subject;
+  }
+
+  /** Whether {@link #subject()} is a valid SPIFFE ID: a workload's name rather than a person's. */
+  public boolean subjectIsSpiffeId() {
+    return subjectIsSpiffeId;
   }
 
   /** The {@code jti} claim, or {@code null}. */

@@ -518,6 +518,27 @@ class TokenInspectorTest {
   }
 
   @Nested
+  class SpiffeSubjects {
+    @Test
+    void onlyAValidSpiffeIdIsAWorkloadsName() {
+      assertThat(PLAIN.inspect(TestTokens.rs256().subject("spiffe://example.org/web").sign())
+              .subjectIsSpiffeId())
+          .isTrue();
+      assertThat(PLAIN.inspect(TestTokens.rs256().subject("spiffe://Example.org/web").sign())
+              .subjectIsSpiffeId())
+          .as("upper case is not allowed in a trust domain")
+          .isFalse();
+      assertThat(PLAIN.inspect(TestTokens.rs256().subject("spiffe://example.org/a/../b").sign())
+              .subjectIsSpiffeId())
+          .isFalse();
+      assertThat(PLAIN.inspect(TestTokens.rs256().subject("alice").sign()).subjectIsSpiffeId())
+          .isFalse();
+      assertThat(PLAIN.inspect(TestTokens.rs256().subject(null).sign()).subjectIsSpiffeId())
+          .isFalse();
+    }
+  }
+
+  @Nested
   class NotJwts {
     @Test
     void nullAndEmptyGiveNull() {

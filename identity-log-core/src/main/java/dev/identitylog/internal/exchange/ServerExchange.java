@@ -13,7 +13,6 @@ import dev.identitylog.protocol.MessageConsumerRequest;
 import dev.identitylog.protocol.RpcServerRequest;
 import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.protocol.ServerRequest;
-import dev.identitylog.cert.SpiffeId;
 import dev.identitylog.event.EventName;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
@@ -375,12 +374,11 @@ public final class ServerExchange implements ServerRecord {
     }
     token.applyTo(b, b.get(Fields.TLS_CLIENT_HASH_SHA256));
     binding = b.get(Fields.TOKEN_BINDING);
-    String sub = token.subject();
     // A claim is an identity only when this library checked the token's signature: without keys
     // (verified absent) or with a failed check, anyone could have written that subject.
     if (b.get(Fields.WORKLOAD_ID) == null && Boolean.TRUE.equals(token.verified())
-        && sub != null && sub.startsWith("spiffe://") && SpiffeId.isValid(sub)) {
-      b.set(Fields.WORKLOAD_ID, sub);
+        && token.subjectIsSpiffeId()) {
+      b.set(Fields.WORKLOAD_ID, token.subject());
     }
   }
 
