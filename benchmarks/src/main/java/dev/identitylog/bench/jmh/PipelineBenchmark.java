@@ -1,5 +1,7 @@
 package dev.identitylog.bench.jmh;
 
+import dev.identitylog.bench.CountingLogExporter;
+
 import ch.qos.logback.classic.LoggerContext;
 import dev.identitylog.IdentityLog;
 import dev.identitylog.bench.CountingOutputStream;
@@ -12,10 +14,7 @@ import dev.identitylog.servlet.IdentityLogFilter;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
-import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -23,7 +22,6 @@ import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -139,7 +137,7 @@ public class PipelineBenchmark {
         .serviceName("orders").tokenInspector(Fixtures.tokenInspector(1)).build());
 
     loggerProvider = SdkLoggerProvider.builder()
-        .addLogRecordProcessor(SimpleLogRecordProcessor.create(new CountingExporter(exported)))
+        .addLogRecordProcessor(SimpleLogRecordProcessor.create(new CountingLogExporter(exported)))
         .build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setLoggerProvider(loggerProvider).build();
     openTelemetryFilter = filter(IdentityLog.builder()
@@ -250,30 +248,5 @@ public class PipelineBenchmark {
   public int openTelemetry() throws IOException, ServletException {
     otelCalls++;
     return serve(openTelemetryFilter, jwtRequest);
-  }
-
-  /** An exporter that counts and drops: the SDK's own cost without any I/O. */
-  private static final class CountingExporter implements LogRecordExporter {
-    private final LongAdder exported;
-
-    CountingExporter(LongAdder exported) {
-      this.exported = exported;
-    }
-
-    @Override
-    public CompletableResultCode export(Collection<LogRecordData> logs) {
-      exported.add(logs.size());
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 }

@@ -1,15 +1,14 @@
 package dev.identitylog.bench.load;
 
+import dev.identitylog.bench.CountingLogExporter;
+
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
-import io.opentelemetry.sdk.logs.export.LogRecordExporter;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,7 +29,7 @@ final class OtelPipeline {
   private final OpenTelemetrySdk sdk;
 
   OtelPipeline() {
-    LogRecordProcessor batch = BatchLogRecordProcessor.builder(new CountingExporter(exported)).build();
+    LogRecordProcessor batch = BatchLogRecordProcessor.builder(new CountingLogExporter(exported)).build();
     loggerProvider = SdkLoggerProvider.builder()
         .addLogRecordProcessor(new Counting(batch, received))
         .build();
@@ -78,31 +77,6 @@ final class OtelPipeline {
     @Override
     public CompletableResultCode forceFlush() {
       return next.forceFlush();
-    }
-  }
-
-  /** An exporter that counts and drops: the SDK's own cost without any I/O. */
-  private static final class CountingExporter implements LogRecordExporter {
-    private final LongAdder exported;
-
-    CountingExporter(LongAdder exported) {
-      this.exported = exported;
-    }
-
-    @Override
-    public CompletableResultCode export(Collection<LogRecordData> logs) {
-      exported.add(logs.size());
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
     }
   }
 }
