@@ -12,13 +12,13 @@ import dev.identitylog.event.TokenType;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.context.Scope;
 import dev.identitylog.handler.ServerHandler;
-import dev.identitylog.protocol.HttpServerRequest;
 import dev.identitylog.protocol.HttpServerResponse;
 import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.TestRequests;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.EventSchema;
 import dev.identitylog.testing.TestPki;
@@ -38,7 +38,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -149,30 +148,8 @@ class JdkHttpClientTest {
   /** A request this hop received, as a servlet filter would report it. */
   static ServerRecord inbound(
       IdentityLog log, Map<String, String> headers, X509Certificate[] peerCertificates) {
-    Map<String, String> lower = new HashMap<>();
-    headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
     return ServerHandler.create(log).start(
-        new HttpServerRequest() {
-          @Override
-          public String header(String name) {
-            return lower.get(name.toLowerCase(Locale.ROOT));
-          }
-
-          @Override
-          public String method() {
-            return "GET";
-          }
-
-          @Override
-          public String path() {
-            return "/front";
-          }
-
-          @Override
-          public X509Certificate[] peerCertificates() {
-            return peerCertificates;
-          }
-        });
+        TestRequests.server("GET", "/front").headers(headers).peerCertificates(peerCertificates).build());
   }
 
   static Map<String, String> traceHeaders() {

@@ -3,7 +3,7 @@ package dev.identitylog.kafka;
 import dev.identitylog.protocol.HttpServerRequest;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
-import java.security.cert.X509Certificate;
+import dev.identitylog.testing.TestRequests;
 
 /**
  * The request a producer sends for: an HTTP request whose client certificate the container
@@ -22,29 +22,10 @@ final class Requests {
 
   /** With {@code Authorization: Bearer token} too, when {@code token} is not null. */
   static HttpServerRequest mtls(String requestId, String token) {
-    return new HttpServerRequest() {
-      @Override
-      public String header(String name) {
-        if ("Authorization".equalsIgnoreCase(name)) {
-          return token == null ? null : "Bearer " + token;
-        }
-        return "X-Request-ID".equalsIgnoreCase(name) ? requestId : null;
-      }
-
-      @Override
-      public String method() {
-        return "POST";
-      }
-
-      @Override
-      public String path() {
-        return "/orders";
-      }
-
-      @Override
-      public X509Certificate[] peerCertificates() {
-        return new X509Certificate[] {CALLER.certificate()};
-      }
-    };
+    return TestRequests.server("POST", "/orders")
+        .header("X-Request-ID", requestId)
+        .header("Authorization", token == null ? null : "Bearer " + token)
+        .peerCertificates(CALLER.certificate())
+        .build();
   }
 }

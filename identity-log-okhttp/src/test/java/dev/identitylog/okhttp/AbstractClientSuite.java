@@ -18,7 +18,6 @@ import dev.identitylog.event.TokenType;
 import dev.identitylog.event.TraceOrigin;
 import dev.identitylog.context.RequestContext;
 import dev.identitylog.handler.ServerHandler;
-import dev.identitylog.protocol.HttpServerRequest;
 import dev.identitylog.protocol.HttpServerResponse;
 import dev.identitylog.context.Scope;
 import dev.identitylog.protocol.ServerRecord;
@@ -26,6 +25,7 @@ import dev.identitylog.outcome.EventOutcome;
 import dev.identitylog.outcome.Outcome;
 import dev.identitylog.outcome.Reason;
 import dev.identitylog.testing.CollectingSink;
+import dev.identitylog.testing.TestRequests;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
 import dev.identitylog.testing.TestTokens;
@@ -48,7 +48,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -147,30 +146,8 @@ abstract class AbstractClientSuite {
   /** A request this hop received, as a servlet filter would report it. */
   static ServerRecord inbound(
       IdentityLog log, Map<String, String> headers, X509Certificate[] peerCertificates) {
-    Map<String, String> lower = new HashMap<>();
-    headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
     return ServerHandler.create(log).start(
-        new HttpServerRequest() {
-          @Override
-          public String header(String name) {
-            return lower.get(name.toLowerCase(Locale.ROOT));
-          }
-
-          @Override
-          public String method() {
-            return "GET";
-          }
-
-          @Override
-          public String path() {
-            return "/front";
-          }
-
-          @Override
-          public X509Certificate[] peerCertificates() {
-            return peerCertificates;
-          }
-        });
+        TestRequests.server("GET", "/front").headers(headers).peerCertificates(peerCertificates).build());
   }
 
   static Map<String, String> traceHeaders() {

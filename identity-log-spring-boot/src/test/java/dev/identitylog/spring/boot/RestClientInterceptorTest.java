@@ -7,10 +7,10 @@ import dev.identitylog.context.Scope;
 import dev.identitylog.event.Fields;
 import dev.identitylog.event.IdentityEvent;
 import dev.identitylog.handler.ServerHandler;
-import dev.identitylog.protocol.HttpServerRequest;
 import dev.identitylog.protocol.ServerRecord;
 import dev.identitylog.testing.CollectingSink;
 import dev.identitylog.testing.TestPki;
+import dev.identitylog.testing.TestRequests;
 import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestTokens;
 import java.net.http.HttpClient;
@@ -107,28 +107,7 @@ class RestClientInterceptorTest {
   /** A request this hop received over mTLS, as a servlet filter would report it. */
   private static ServerRecord inbound(IdentityLog log, X509Certificate[] peerCertificates) {
     return ServerHandler.create(log)
-        .start(
-            new HttpServerRequest() {
-              @Override
-              public String header(String name) {
-                return null;
-              }
-
-              @Override
-              public String method() {
-                return "GET";
-              }
-
-              @Override
-              public String path() {
-                return "/front";
-              }
-
-              @Override
-              public X509Certificate[] peerCertificates() {
-                return peerCertificates;
-              }
-            });
+        .start(TestRequests.server("GET", "/front").peerCertificates(peerCertificates).build());
   }
 
   @Test
