@@ -84,17 +84,8 @@ public final class CertificateFacts {
     this.spiffeId = spiffeId;
     this.publicKeyAlgorithm = publicKeyAlgorithm;
     this.problem = problem;
-    IdentityEvent.Builder b = IdentityEvent.builder();
-    int given = putClient(b);
-    this.client = prepared(b, given);
-    b = IdentityEvent.builder();
-    given = putServer(b);
-    this.server = prepared(b, given);
-  }
-
-  private static PreparedFields prepared(IdentityEvent.Builder b, int given) {
-    PreparedFields p = b.prepare();
-    return p.size() == given ? p : null;
+    this.client = PreparedFields.of(this::putClient);
+    this.server = PreparedFields.of(this::putServer);
   }
 
   /**
@@ -264,10 +255,7 @@ public final class CertificateFacts {
    * identity.workload.id}. Facts that are absent leave the builder's fields as they are.
    */
   public IdentityEvent.Builder applyClient(IdentityEvent.Builder event) {
-    PreparedFields p = client;
-    if (p != null && p.fits(event.limits())) {
-      event.setAll(p);
-    } else {
+    if (!PreparedFields.copyInto(client, event)) {
       putClient(event);
     }
     return event;
@@ -278,10 +266,7 @@ public final class CertificateFacts {
    * Facts that are absent leave the builder's fields as they are.
    */
   public IdentityEvent.Builder applyServer(IdentityEvent.Builder event) {
-    PreparedFields p = server;
-    if (p != null && p.fits(event.limits())) {
-      event.setAll(p);
-    } else {
+    if (!PreparedFields.copyInto(server, event)) {
       putServer(event);
     }
     return event;

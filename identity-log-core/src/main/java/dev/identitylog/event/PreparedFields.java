@@ -25,6 +25,36 @@ public final class PreparedFields {
     this.values = values;
   }
 
+  /** Sets some fields on a builder one by one, answering how many values it gave (not null). */
+  @FunctionalInterface
+  public interface Setter {
+    int setOn(IdentityEvent.Builder event);
+  }
+
+  /**
+   * The fields {@code setter} sets, cleaned once under the default limits; {@code null} when a
+   * value it gives cleans to nothing, since setting it one by one would remove a field, which a
+   * copy cannot do. For facts made once and applied to many events (a cached token, a certificate).
+   */
+  public static PreparedFields of(Setter setter) {
+    IdentityEvent.Builder b = IdentityEvent.builder();
+    int given = setter.setOn(b);
+    PreparedFields p = b.prepare();
+    return p.size() == given ? p : null;
+  }
+
+  /**
+   * Copies the fields into {@code event} when {@code prepared} exists and fits the builder's
+   * limits; false when it does not, and the caller sets them one by one (the same values).
+   */
+  public static boolean copyInto(PreparedFields prepared, IdentityEvent.Builder event) {
+    if (prepared == null || !prepared.fits(event.limits())) {
+      return false;
+    }
+    event.setAll(prepared);
+    return true;
+  }
+
   /**
    * Whether a builder with these limits may take these values as they are: only under the limits
    * they were cleaned with, since a value cut to a shorter limit would stay cut under a longer one.

@@ -125,14 +125,7 @@ public final class TokenFacts {
         b.claims == null || b.claims.isEmpty()
             ? Collections.emptyMap()
             : Collections.unmodifiableMap(b.claims);
-    this.prepared = prepare();
-  }
-
-  private PreparedFields prepare() {
-    IdentityEvent.Builder b = IdentityEvent.builder();
-    int given = putFields(b);
-    PreparedFields p = b.prepare();
-    return p.size() == given ? p : null;
+    this.prepared = PreparedFields.of(this::putFields);
   }
 
   private static List<String> frozen(List<String> list) {
@@ -309,10 +302,7 @@ public final class TokenFacts {
    */
   public IdentityEvent.Builder applyTo(
       IdentityEvent.Builder event, String clientCertSha256UpperHex) {
-    PreparedFields p = prepared;
-    if (p != null && p.fits(event.limits())) {
-      event.setAll(p);
-    } else {
+    if (!PreparedFields.copyInto(prepared, event)) {
       putFields(event);
     }
     if (type == TokenType.JWT && claimsRead) {
