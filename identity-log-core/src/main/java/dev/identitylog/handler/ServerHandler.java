@@ -70,7 +70,7 @@ public final class ServerHandler {
         HttpServerResponse http = (HttpServerResponse) response;
         return http.aborted()
             ? exchange.finishAborted(http.statusCode(), null)
-            : exchange.finishHttp(http.statusCode(), http.wwwAuthenticate(), http.error());
+            : finishHttp(exchange, http);
       }
       boolean aborted = response != null && response.aborted();
       return aborted
@@ -81,6 +81,17 @@ public final class ServerHandler {
       errors.record("finishing a received request", t);
       return exchange.finishHttp(-1, null, null); // still exactly one event, with what is known
     }
+  }
+
+  /**
+   * Asks for the challenge only with the statuses whose inferred reason it can name (401: the
+   * authentication failure's, 403: {@code insufficient_scope}), so that an adapter reading it
+   * lazily searches the response's headers only then, not on every request.
+   */
+  private static IdentityEvent finishHttp(ServerExchange exchange, HttpServerResponse http) {
+    int status = http.statusCode();
+    String challenge = status == 401 || status == 403 ? http.wwwAuthenticate() : null;
+    return exchange.finishHttp(status, challenge, http.error());
   }
 
   /** The record of the request current here, or {@code null}. */

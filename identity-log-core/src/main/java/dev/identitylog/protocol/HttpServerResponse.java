@@ -8,7 +8,10 @@ public interface HttpServerResponse extends ServerResponse {
    */
   int statusCode();
 
-  /** The {@code WWW-Authenticate} response header, or {@code null}. */
+  /**
+   * The {@code WWW-Authenticate} response header, or {@code null}. Asked for only when the status
+   * is one whose reason it can name (401, 403), so an adapter may read it here, lazily.
+   */
   default String wwwAuthenticate() {
     return null;
   }

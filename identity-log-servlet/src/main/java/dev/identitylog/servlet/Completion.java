@@ -67,8 +67,7 @@ final class Completion {
       if (error != null && isClientAbort(error)) {
         handler.finish(exchange, HttpServerResponse.aborted(response.getStatus()));
       } else {
-        int status = status(response, error);
-        handler.finish(exchange, HttpServerResponse.of(status, challenge(response, status), error));
+        handler.finish(exchange, new Ended(status(response, error), response, error));
       }
     } catch (Throwable t) {
       Throwables.propagateIfFatal(t);
@@ -83,15 +82,38 @@ final class Completion {
   }
 
   /**
-   * The {@code WWW-Authenticate} header, read only for the statuses whose inferred reason it can
-   * name (401: the authentication failure's, 403: {@code insufficient_scope}): for any other it
-   * would be a search of the response's fields for nothing, on every request.
+   * How the response ended. The challenge is read only when the core asks for it (for the statuses
+   * whose reason it can name), not searched for in the response's headers on every request.
    */
-  private static String challenge(HttpServletResponse response, int status) {
-    return status == HttpServletResponse.SC_UNAUTHORIZED
-            || status == HttpServletResponse.SC_FORBIDDEN
-        ? response.getHeader("WWW-Authenticate")
-        : null;
+  private static final class Ended implements HttpServerResponse {
+    private final int status;
+    private final HttpServletResponse response;
+    private final Throwable error;
+
+    Ended(int status, HttpServletResponse response, Throwable error) {
+      this.status = status;
+      this.response = response;
+      this.error = error;
+    }
+
+    @Override
+    public int statusCode() {
+      return status;
+    }
+
+    @Override
+    public String wwwAuthenticate() {
+      try {
+        return response.getHeader("WWW-Authenticate");
+      } catch (RuntimeException e) {
+        return null; // a response wrapper that throws: the event ends without the challenge
+      }
+    }
+
+    @Override
+    public Throwable error() {
+      return error;
+    }
   }
 
   /**
