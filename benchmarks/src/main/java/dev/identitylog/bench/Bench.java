@@ -245,12 +245,6 @@ public final class Bench {
   }
 
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
-    List<Double> values = new ArrayList<>();
-    for (Sample s : samples) {
-      values.add(f.applyAsDouble(s));
-    }
-    values.sort(null);
-    int n = values.size();
-    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    return Median.of(samples.stream().mapToDouble(f).toArray());
   }
 }
