@@ -185,7 +185,7 @@ public final class Bench {
             e.getValue().stream().filter(s -> s.jitQuiet).count()});
       }
       for (Map.Entry<Configuration, double[]> e : medians.entrySet()) {
-        double[] base = medians.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
+        double[] base = medians.get(e.getKey().baseline());
         double[] m = e.getValue();
         out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %9.2f %11.1f %11.1f %11.1f %9.1f %11.1f %11.0f%% %12.0f %11.2f %7.0f %6.0f/%d%n",
             e.getKey().id(), m[0],
@@ -231,7 +231,7 @@ public final class Bench {
     out.println("Whole server, best round of each configuration (noise only adds)");
     out.println("  configuration        req/s   vs base  req cpu us  added us");
     for (Map.Entry<Configuration, double[]> e : best.entrySet()) {
-      double[] base = best.get(e.getKey().mtls() ? Configuration.NO_FILTER_MTLS : Configuration.NO_FILTER);
+      double[] base = best.get(e.getKey().baseline());
       double[] b = e.getValue();
       out.printf(Locale.ROOT, "  %-18s %9.0f %9.2f %11.1f %9.1f%n", e.getKey().id(), b[0],
           base == null ? Double.NaN : b[0] / base[0], b[1], base == null ? Double.NaN : b[1] - base[1]);
@@ -245,12 +245,6 @@ public final class Bench {
   }
 
   private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
-    List<Double> values = new ArrayList<>();
-    for (Sample s : samples) {
-      values.add(f.applyAsDouble(s));
-    }
-    values.sort(null);
-    int n = values.size();
-    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    return Median.of(samples.stream().mapToDouble(f).toArray());
   }
 }

@@ -19,4 +19,12 @@ class BenchArgumentsTest {
         .contains(Configuration.NO_FILTER, Configuration.IDENTITY_LOG, Configuration.IDENTITY_LOG_ASYNC,
             Configuration.IDENTITY_LOG_MTLS, Configuration.DIY, Configuration.LOGBOOK);
   }
+
+  @Test
+  void eachConfigurationIsReadAgainstTheRunWithoutAFilterOnTheSameTransport() {
+    assertThat(Configuration.IDENTITY_LOG.baseline()).isEqualTo(Configuration.NO_FILTER);
+    assertThat(Configuration.DIY.baseline()).isEqualTo(Configuration.NO_FILTER);
+    assertThat(Configuration.IDENTITY_LOG_MTLS.baseline()).isEqualTo(Configuration.NO_FILTER_MTLS);
+    assertThat(Configuration.NO_FILTER_MTLS.baseline()).isEqualTo(Configuration.NO_FILTER_MTLS);
+  }
 }

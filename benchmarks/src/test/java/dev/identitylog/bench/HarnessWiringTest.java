@@ -17,10 +17,10 @@ class HarnessWiringTest {
   @Test
   void everyPipelineBenchmarkWritesOneEventPerCall() throws Exception {
     PipelineSmoke.Counts counts = PipelineSmoke.runEachOnce();
-    assertThat(counts.logLines).isEqualTo(counts.loggedCalls).isEqualTo(4);
-    assertThat(counts.exportedRecords).isEqualTo(1);
-    assertThat(counts.encoderPathLines).isEqualTo(1);
-    assertThat(counts.bytes).isGreaterThan(4 * 200);
+    assertThat(counts.logLines()).isEqualTo(counts.loggedCalls()).isEqualTo(4);
+    assertThat(counts.exportedRecords()).isEqualTo(1);
+    assertThat(counts.encoderPathLines()).isEqualTo(1);
+    assertThat(counts.bytes()).isGreaterThan(4 * 200);
   }
 
   @Test

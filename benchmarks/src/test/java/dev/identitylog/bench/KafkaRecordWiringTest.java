@@ -13,10 +13,10 @@ class KafkaRecordWiringTest {
   @Test
   void eachTracedRecordWritesOneEvent() throws Exception {
     KafkaRecordSmoke.Counts counts = KafkaRecordSmoke.runEachOnce();
-    assertThat(counts.producerLines).isEqualTo(1);
-    assertThat(counts.consumerLines).isEqualTo(1);
-    assertThat(counts.producerBytes).isGreaterThan(200);
-    assertThat(counts.consumerBytes).isGreaterThan(200);
-    assertThat(counts.consumedValue).contains("widget");
+    assertThat(counts.producerLines()).isEqualTo(1);
+    assertThat(counts.consumerLines()).isEqualTo(1);
+    assertThat(counts.producerBytes()).isGreaterThan(200);
+    assertThat(counts.consumerBytes()).isGreaterThan(200);
+    assertThat(counts.consumedValue()).contains("widget");
   }
 }

@@ -5,6 +5,7 @@ import dev.identitylog.IdentityLog;
 import dev.identitylog.bench.CountingOutputStream;
 import dev.identitylog.bench.Fixtures;
 import dev.identitylog.bench.Logging;
+import dev.identitylog.bench.Median;
 import dev.identitylog.servlet.IdentityLogFilter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -113,12 +114,6 @@ public final class JettyCost {
   }
 
   private static double median(List<double[]> rounds, int index) {
-    double[] values = new double[rounds.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = rounds.get(i)[index];
-    }
-    java.util.Arrays.sort(values);
-    int n = values.length;
-    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return Median.of(rounds.stream().mapToDouble(r -> r[index]).toArray());
   }
 }

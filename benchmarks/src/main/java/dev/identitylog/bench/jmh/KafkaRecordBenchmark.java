@@ -11,12 +11,10 @@ import dev.identitylog.kafka.IdentityLogKafka;
 import dev.identitylog.kafka.IdentityLogProducerInterceptor;
 import dev.identitylog.kafka.KafkaConsumerTracing;
 import dev.identitylog.kafka.RecordListener;
-import dev.identitylog.protocol.HttpServerRequest;
 import dev.identitylog.protocol.HttpServerResponse;
 import dev.identitylog.protocol.ServerRecord;
-import dev.identitylog.testing.Credential;
 import dev.identitylog.testing.TestPki;
-import java.security.cert.X509Certificate;
+import dev.identitylog.testing.TestRequests;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +93,13 @@ public class KafkaRecordBenchmark {
           System.currentTimeMillis(), KEY.length(), VALUE.length());
       // Left open for the whole trial: its decisions and evidence are what every send copies.
       servers = ServerHandler.create(log);
-      request = servers.start(new Request(TestPki.create("Bench Root")
-          .issue(TestPki.spiffeSvid("spiffe://example.org/ns/shop/sa/checkout")),
-          "Bearer " + Fixtures.token()));
+      // An mTLS request with a bearer token and a traceparent, as a servlet filter sees it.
+      request = servers.start(TestRequests.server("POST", "/checkout")
+          .header("Authorization", "Bearer " + Fixtures.token())
+          .header("traceparent", Fixtures.TRACEPARENT)
+          .peerCertificates(TestPki.create("Bench Root")
+              .issue(TestPki.spiffeSvid("spiffe://example.org/ns/shop/sa/checkout")).certificate())
+          .build());
       current = request.makeCurrent();
     }
 
@@ -192,43 +194,5 @@ public class KafkaRecordBenchmark {
     c.tracing.process(c.next(), c.listener);
     c.traced++;
     return c.lastValue;
-  }
-
-  /** An mTLS request with a bearer token and a {@code traceparent}, as a servlet filter sees it. */
-  private static final class Request implements HttpServerRequest {
-    private final X509Certificate[] chain;
-    private final String authorization;
-
-    Request(Credential client, String authorization) {
-      this.chain = new X509Certificate[] {client.certificate()};
-      this.authorization = authorization;
-    }
-
-    @Override
-    public String header(String name) {
-      switch (name.toLowerCase(java.util.Locale.ROOT)) {
-        case "authorization":
-          return authorization;
-        case "traceparent":
-          return Fixtures.TRACEPARENT;
-        default:
-          return null;
-      }
-    }
-
-    @Override
-    public String method() {
-      return "POST";
-    }
-
-    @Override
-    public String path() {
-      return "/checkout";
-    }
-
-    @Override
-    public X509Certificate[] peerCertificates() {
-      return chain;
-    }
   }
 }

@@ -7,24 +7,12 @@ package dev.identitylog.bench.jmh;
 public final class KafkaRecordSmoke {
   private KafkaRecordSmoke() {}
 
-  /** What one call of each method left behind: lines and bytes, per side. */
-  public static final class Counts {
-    public final long producerLines;
-    public final long producerBytes;
-    public final long consumerLines;
-    public final long consumerBytes;
-    /** The consumed record's value, as the listener saw it. */
-    public final String consumedValue;
-
-    Counts(long producerLines, long producerBytes, long consumerLines, long consumerBytes,
-        String consumedValue) {
-      this.producerLines = producerLines;
-      this.producerBytes = producerBytes;
-      this.consumerLines = consumerLines;
-      this.consumerBytes = consumerBytes;
-      this.consumedValue = consumedValue;
-    }
-  }
+  /**
+   * What one call of each method left behind: lines and bytes, per side, and the consumed
+   * record's value as the listener saw it.
+   */
+  public record Counts(long producerLines, long producerBytes, long consumerLines,
+      long consumerBytes, String consumedValue) {}
 
   public static Counts runEachOnce() throws Exception {
     KafkaRecordBenchmark b = new KafkaRecordBenchmark();

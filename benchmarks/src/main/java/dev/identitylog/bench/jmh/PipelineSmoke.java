@@ -7,24 +7,12 @@ package dev.identitylog.bench.jmh;
 public final class PipelineSmoke {
   private PipelineSmoke() {}
 
-  /** What one call of each method left behind. */
-  public static final class Counts {
-    public final long loggedCalls;
-    public final long logLines;
-    public final long bytes;
-    public final long exportedRecords;
-    /** Lines of {@code warmEncoderPath}, through Logback's own appender (one call). */
-    public final long encoderPathLines;
-
-    Counts(long loggedCalls, long logLines, long bytes, long exportedRecords,
-        long encoderPathLines) {
-      this.loggedCalls = loggedCalls;
-      this.logLines = logLines;
-      this.bytes = bytes;
-      this.exportedRecords = exportedRecords;
-      this.encoderPathLines = encoderPathLines;
-    }
-  }
+  /**
+   * What one call of each method left behind; {@code encoderPathLines} are the lines of {@code
+   * warmEncoderPath}, through Logback's own appender (one call).
+   */
+  public record Counts(long loggedCalls, long logLines, long bytes, long exportedRecords,
+      long encoderPathLines) {}
 
   public static Counts runEachOnce() throws Exception {
     PipelineBenchmark b = new PipelineBenchmark();

@@ -40,6 +40,11 @@ public enum Configuration {
     return mtls;
   }
 
+  /** The run without a filter that this one's figures are read against: same transport. */
+  public Configuration baseline() {
+    return mtls ? NO_FILTER_MTLS : NO_FILTER;
+  }
+
   /** Writes identity events, whose count the harness checks against the requests served. */
   public boolean identityLog() {
     return identityLog;

@@ -119,16 +119,6 @@ public final class LoadHarness {
     final List<String> serverJvmArgs;
 
     public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
-        List<Configuration> configurations) {
-      this(rounds, warmupSeconds, measureSeconds, connections, workDir, configurations, false);
-    }
-
-    public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
-        List<Configuration> configurations, boolean jfr) {
-      this(rounds, warmupSeconds, measureSeconds, connections, workDir, configurations, jfr, List.of());
-    }
-
-    public Settings(int rounds, int warmupSeconds, int measureSeconds, int connections, Path workDir,
         List<Configuration> configurations, boolean jfr, List<String> serverJvmArgs) {
       this.serverJvmArgs = List.copyOf(serverJvmArgs);
       this.rounds = rounds;
@@ -465,8 +455,8 @@ public final class LoadHarness {
   }
 
   /** taskset onto one core when the machine has two or more; nothing otherwise. */
-  private static List<String> pin(int core) {
-    return hasTwoCores() ? List.of("taskset", "-c", Integer.toString(core)) : List.of();
+  private List<String> pin(int core) {
+    return pinning ? List.of("taskset", "-c", Integer.toString(core)) : List.of();
   }
 
   private static boolean hasTwoCores() {
@@ -481,12 +471,5 @@ public final class LoadHarness {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

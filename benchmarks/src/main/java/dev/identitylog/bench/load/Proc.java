@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -18,10 +19,7 @@ final class Proc {
 
   /** utime + stime of a process, in clock ticks. */
   static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
   }
 
   /**
@@ -38,7 +36,7 @@ final class Proc {
    * saturated core stretches with every runnable request thread; this is the CPU they took.
    */
   static long compilerTicks(long pid) throws IOException {
-    return threadTicks(pid, name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
+    return threadTicks(pid, Proc::isCompiler);
   }
 
   /**
@@ -46,42 +44,22 @@ final class Proc {
    * queue) rather than running or runnable ({@code R}).
    */
   static boolean compilerThreadsAsleep(long pid) throws IOException {
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // the thread ended between listing and reading
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if ((name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"))
-            && stat.charAt(stat.lastIndexOf(')') + 2) != 'S') {
-          return false;
-        }
+    for (Task t : tasks(pid, "stat")) {
+      if (isCompiler(t.name()) && t.state() != 'S') {
+        return false;
       }
     }
     return true;
   }
 
   private static long threadTicks(long pid, Predicate<String> named) throws IOException {
-    long ticks = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // the thread ended between listing and reading
-        }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (named.test(name)) {
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        }
+    long total = 0;
+    for (Task t : tasks(pid, "stat")) {
+      if (named.test(t.name())) {
+        total += ticks(t.content);
       }
     }
-    return ticks;
+    return total;
   }
 
   /**
@@ -90,18 +68,10 @@ final class Proc {
    */
   static long contextSwitches(long pid) throws IOException {
     long switches = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        List<String> status;
-        try {
-          status = Files.readAllLines(task.resolve("status"));
-        } catch (IOException e) {
-          continue; // the thread ended between listing and reading
-        }
-        for (String l : status) {
-          if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
-            switches += Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
-          }
+    for (Task t : tasks(pid, "status")) {
+      for (String l : (Iterable<String>) t.content.lines()::iterator) {
+        if (l.startsWith("voluntary_ctxt_switches:") || l.startsWith("nonvoluntary_ctxt_switches:")) {
+          switches += Long.parseLong(value(l));
         }
       }
     }
@@ -127,24 +97,15 @@ final class Proc {
    */
   static int freeCompilerThreads(long pid, String cores) throws IOException, InterruptedException {
     int changed = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-          continue; // the thread ended between listing and reading
+    for (Task t : tasks(pid, "stat")) {
+      if (isCompiler(t.name())) {
+        String tid = Long.toString(t.tid);
+        Process p = new ProcessBuilder("taskset", "-p", "-c", cores, tid).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("taskset could not move thread " + tid + ": " + out);
         }
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-          String tid = task.getFileName().toString();
-          Process p = new ProcessBuilder("taskset", "-p", "-c", cores, tid).redirectErrorStream(true).start();
-          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-          if (p.waitFor() != 0) {
-            throw new IllegalStateException("taskset could not move thread " + tid + ": " + out);
-          }
-          changed++;
-        }
+        changed++;
       }
     }
     return changed;
@@ -156,18 +117,10 @@ final class Proc {
    */
   static TreeMap<Long, String> cpusAllowed(long pid) throws IOException {
     TreeMap<Long, String> allowed = new TreeMap<>();
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        List<String> status;
-        try {
-          status = Files.readAllLines(task.resolve("status"));
-        } catch (IOException e) {
-          continue; // the thread ended between listing and reading
-        }
-        for (String l : status) {
-          if (l.startsWith("Cpus_allowed_list:")) {
-            allowed.put(Long.parseLong(task.getFileName().toString()), l.substring(l.indexOf(':') + 1).trim());
-          }
+    for (Task t : tasks(pid, "status")) {
+      for (String l : (Iterable<String>) t.content.lines()::iterator) {
+        if (l.startsWith("Cpus_allowed_list:")) {
+          allowed.put(t.tid, value(l));
         }
       }
     }
@@ -187,5 +140,54 @@ final class Proc {
     if (allowed.isEmpty()) {
       throw new IllegalStateException("no threads of " + pid + " in /proc");
     }
+  }
+
+  /** One thread of a process, with what its {@code stat} or {@code status} file held. */
+  private record Task(long tid, String content) {
+    /** The thread's name, from {@code stat}: the kernel writes it in parentheses. */
+    String name() {
+      return content.substring(content.indexOf('(') + 1, content.lastIndexOf(')'));
+    }
+
+    /** The thread's state, from {@code stat}: the field after the name. */
+    char state() {
+      return content.charAt(content.lastIndexOf(')') + 2);
+    }
+  }
+
+  /**
+   * Each thread of a process with its {@code file} read, less the threads that ended between the
+   * listing and the reading.
+   */
+  private static List<Task> tasks(long pid, String file) throws IOException {
+    List<Task> tasks = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        try {
+          tasks.add(new Task(Long.parseLong(dir.getFileName().toString()),
+              Files.readString(dir.resolve(file))));
+        } catch (IOException e) {
+          // the thread ended between listing and reading
+        }
+      }
+    }
+    return tasks;
+  }
+
+  /** utime + stime of a process's or a thread's {@code stat}, in clock ticks. */
+  private static long ticks(String stat) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /** A JIT compiler thread's name, as the kernel keeps it (15 characters). */
+  private static boolean isCompiler(String name) {
+    return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+  }
+
+  /** The value of a {@code status} line, {@code Name:\tvalue}. */
+  private static String value(String statusLine) {
+    return statusLine.substring(statusLine.indexOf(':') + 1).trim();
   }
 }

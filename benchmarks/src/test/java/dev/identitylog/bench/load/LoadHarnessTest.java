@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,36 @@ class LoadHarnessTest {
     long compiler = Proc.compilerTicks(pid);
     assertThat(compiler).isPositive().isLessThanOrEqualTo(Proc.cpuTicks(pid));
     assertThat(Proc.emitterTicks(pid)).isZero();
+  }
+
+  @Test
+  void theEmitterThreadIsFoundByTheNameTheKernelKeeps() throws Exception {
+    // The kernel keeps 15 characters of "identity-log-emitter": a thread of that name that has used
+    // CPU must be counted, or the zero above would hold for a test that matches no name at all.
+    // Its ticks are read while it is alive (a thread that ended has left /proc).
+    long pid = ProcessHandle.current().pid();
+    CountDownLatch spun = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread emitter = new Thread(() -> {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      spun.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "identity-log-emitter");
+    emitter.start();
+    try {
+      assertThat(spun.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Proc.emitterTicks(pid)).isPositive();
+    } finally {
+      release.countDown();
+      emitter.join();
+    }
   }
 
   @Test
